@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Keel top-level build.  Everything it makes goes under build/.
+#
+#   make            the hypervisor (build/keel), the tools and the unit tests
+#   make deps       install missing Debian packages (idempotent, silent when all present)
+#   make iso        build/keel.iso, a GRUB rescue image booting Keel
+#   make run        deps + build + iso + boot Keel in QEMU with the serial console here
+#   make test       deps + build + every test; last line "N passed, N failed"
+#   make install    the hypervisor into /boot and a GRUB menu script into /etc/grub.d
+#
+# Components add themselves through make fragments picked up by wildcard:
+#   hypervisor/Rules.mk, tests/unit/*.mk, xenstored/*.mk, tools/*/*.mk
+# A fragment appends to TEST_PROGRAMS (binaries printing TAP "ok"/"not ok" lines),
+# PYTEST_DIRS (directories of pytest tests) and ALL_TARGETS.
+
+CROSS_COMPILE ?=
+CC       := $(CROSS_COMPILE)gcc
+LD       := $(CROSS_COMPILE)ld
+OBJCOPY  := $(CROSS_COMPILE)objcopy
+HOSTCC   ?= gcc
+PYTHON   ?= /usr/bin/python3
+BUILD    := build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+VERSION  := 0.1.0
+GITREV   := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty)
+
+# Host programs (tools, daemons) and the sanitizer flags for host unit tests.
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -DKEEL_HOST_TEST \
+               $(SAN_FLAGS) -Ihypervisor/include -Ihypervisor/arch/x86/include -Itests/unit
+
+TEST_PROGRAMS :=
+PYTEST_DIRS   :=
+ALL_TARGETS   :=
+
+.PHONY: all deps iso run test unit-test install clean
+all: hypervisor-all tools-all
+
+include hypervisor/Rules.mk
+include tests/unit/Rules.mk
+include $(sort $(filter-out tests/unit/Rules.mk,$(wildcard tests/unit/*.mk)))
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
+include $(sort $(wildcard xenstored/*.mk))
+include $(sort $(wildcard tools/*/*.mk))
+include $(sort $(wildcard guest-drivers/*.mk))
+
+.PHONY: tools-all
+tools-all: $(ALL_TARGETS) $(TEST_PROGRAMS)
+
+deps:
+	@scripts/install-deps
+
+iso: $(BUILD)/keel.iso
+
+$(BUILD)/keel.iso: $(BUILD)/keel config/grub.cfg.in scripts/keel-qemu
+	@$(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --make-iso $@ \
+	    "$$(cat config/keel.cmdline 2>/dev/null)"
+
+run: deps
+	@$(MAKE) --no-print-directory all iso
+	@$(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --interactive --timeout 0 \
+	    "$$(cat config/keel.cmdline 2>/dev/null)"
+
+# make test: dependencies first, then a full build, then every suite.
+# TESTS=<pattern> narrows to matching unit-test programs and pytest -k expressions.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) scripts/run-tests --build $(BUILD) \
+	    $(foreach p,$(TEST_PROGRAMS),--program $(p)) \
+	    $(foreach d,$(PYTEST_DIRS),--pytest $(d)) $(if $(TESTS),--only '$(TESTS)')
+
+unit-test: all
+	@$(PYTHON) scripts/run-tests --build $(BUILD) $(foreach p,$(TEST_PROGRAMS),--program $(p))
+
+install: $(BUILD)/keel
+	install -D -m 0644 $(BUILD)/keel $(DESTDIR)/boot/keel-$(VERSION)
+	ln -sf keel-$(VERSION) $(DESTDIR)/boot/keel
+	install -D -m 0755 config/20_linux_keel $(DESTDIR)/etc/grub.d/20_linux_keel
+	@echo "installed; run update-grub to add Keel entries to the boot menu"
+
+clean:
+	rm -rf $(BUILD)
