@@ -33,6 +33,9 @@ SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -DKEEL_HOST_TEST \
                $(SAN_FLAGS) -Ihypervisor/include -Ihypervisor/arch/x86/include -Itests/unit
 
+# make V=1 shows every command.
+Q := $(if $(V),,@)
+
 TEST_PROGRAMS :=
 PYTEST_DIRS   :=
 ALL_TARGETS   :=

@@ -23,16 +23,19 @@ hypervisor-all: $(BUILD)/keel
 
 $(BUILD)/hypervisor/%.c.o: hypervisor/%.c
 	@mkdir -p $(@D)
-	$(CC) $(HYP_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HYP_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/hypervisor/%.S.o: hypervisor/%.S
 	@mkdir -p $(@D)
-	$(CC) $(HYP_ASFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  AS      $<"
+	$(Q)$(CC) $(HYP_ASFLAGS) -MMD -MP -c -o $@ $<
 
 # The version banner carries the git revision: rebuild it when HEAD moves.
 $(BUILD)/hypervisor/common/version.c.o: $(wildcard .git/HEAD .git/index)
 
 $(BUILD)/keel: $(HYP_OBJS) $(HYP_LDS)
-	$(LD) $(HYP_LDFLAGS) -T $(HYP_LDS) -Map $@.map -o $@ $(HYP_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(HYP_LDFLAGS) -T $(HYP_LDS) -Map $@.map -o $@ $(HYP_OBJS)
 
 -include $(HYP_OBJS:.o=.d)

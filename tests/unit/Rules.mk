@@ -8,6 +8,7 @@
 define unit_test_rule
 $(BUILD)/tests/unit/$(1): tests/unit/test_$(1).c tests/unit/ktest.c tests/unit/ktest.h $$($(1)_SRCS) $$(wildcard hypervisor/include/keel/*.h)
 	@mkdir -p $$(@D)
-	$$(HOSTCC) $$(UNIT_CFLAGS) $$($(1)_CFLAGS) -o $$@ tests/unit/test_$(1).c tests/unit/ktest.c $$($(1)_SRCS)
+	@echo "  HOSTCC  $$@"
+	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $$($(1)_CFLAGS) -o $$@ tests/unit/test_$(1).c tests/unit/ktest.c $$($(1)_SRCS)
 TEST_PROGRAMS += $(BUILD)/tests/unit/$(1)
 endef

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * printk: formats a message, keeps it in the log ring (every level) and
+ * writes it to the console when its level is at or above loglvl=.
+ * A message's level comes from its KLOG_* prefix; a message continuing a
+ * line without a newline keeps the level of the line it continues.
+ */
+#include <keel/console.h>
+#include <keel/lib.h>
+#include <keel/params.h>
+
+static char log_ring[LOG_RING_SIZE];
+static uint64_t log_head;       /* bytes ever written */
+static int cont_level = LOGLVL_INFO;
+static bool at_line_start = true;
+
+static void log_ring_store(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        log_ring[(log_head + i) % LOG_RING_SIZE] = s[i];
+    log_head += len;
+}
+
+uint64_t log_ring_head(void)
+{
+    return log_head;
+}
+
+uint64_t log_ring_tail(void)
+{
+    return log_head > LOG_RING_SIZE ? log_head - LOG_RING_SIZE : 0;
+}
+
+size_t log_ring_read(uint64_t *from, char *buf, size_t len)
+{
+    uint64_t pos = MAX(*from, log_ring_tail());
+    size_t n = 0;
+
+    while (pos < log_head && n < len)
+        buf[n++] = log_ring[pos++ % LOG_RING_SIZE];
+    *from = pos;
+    return n;
+}
+
+/* Strip a KLOG_* prefix; returns the message level. */
+static int message_level(const char **msg)
+{
+    const char *s = *msg;
+
+    if (s[0] == '\001' && s[1] >= '0' && s[1] <= '7') {
+        *msg = s + 2;
+        return s[1] - '0';
+    }
+    return at_line_start ? LOGLVL_INFO : cont_level;
+}
+
+int printk(const char *fmt, ...)
+{
+    char line[1024];
+    const char *text = line;
+    va_list ap;
+    int level;
+    size_t len;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+
+    level = message_level(&text);
+    len = strlen(text);
+    if (len == 0)
+        return 0;
+    log_ring_store(text, len);
+    if (level <= (int)opt_loglvl)
+        console_write(text, len);
+    cont_level = level;
+    at_line_start = text[len - 1] == '\n';
+    return (int)len;
+}

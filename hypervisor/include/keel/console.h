@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypervisor console: where printk output goes (console= option, COM1 by
+ * default) and the log ring that keeps the last LOG_RING_SIZE bytes of
+ * messages at every level, for `keel dmesg`.
+ */
+#ifndef KEEL_CONSOLE_H
+#define KEEL_CONSOLE_H
+
+#include <keel/types.h>
+
+#define LOG_RING_SIZE   (64 * 1024)
+
+/* Log levels, as in the KLOG_* prefixes of keel/lib.h. */
+enum log_level {
+    LOGLVL_NONE = 0,
+    LOGLVL_ERR = 3,
+    LOGLVL_WARNING = 4,
+    LOGLVL_INFO = 6,
+    LOGLVL_DEBUG = 7,
+};
+
+void console_init(void);                        /* early: COM1 115200 */
+void console_setup(void);                       /* apply com1=/console= */
+void console_write(const char *s, size_t len);  /* to every enabled console */
+
+/* The log ring: bytes [from, log_ring_head()) still held are copied out;
+ * returns the number of bytes copied, *from advanced past them. */
+size_t log_ring_read(uint64_t *from, char *buf, size_t len);
+uint64_t log_ring_head(void);
+uint64_t log_ring_tail(void);                   /* oldest byte still held */
+
+/* Arch serial driver (ns16550). */
+int serial_configure(unsigned int port, const char *options);
+void serial_putc(unsigned int port, char c);
+
+#endif
