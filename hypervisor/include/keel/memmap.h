@@ -49,7 +49,9 @@ void memmap_sanitize(const struct memmap *raw, struct memmap *out);
 int memmap_reserve(struct memmap *map, uint64_t start, uint64_t end, uint32_t type);
 
 /* Lowest page-aligned RAM range of 'size' bytes, aligned to 'align', that
- * lies entirely below 'limit'; 0 with *out set, or -ENOMEM. */
+ * lies entirely below 'limit'; 0 with *out set, or -ENOMEM.  size rounds up
+ * to whole pages and an align below a page counts as a page; a zero size or
+ * an align that is not a power of two is -EINVAL. */
 int memmap_find_free(const struct memmap *map, uint64_t size, uint64_t align,
                      uint64_t limit, uint64_t *out);
 

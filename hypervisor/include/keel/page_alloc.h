@@ -21,6 +21,14 @@
 #define PGF_FREE        0x01        /* head of a free block */
 #define PGF_DIRTY       0x02        /* content not scrubbed since last owner */
 #define PGF_ALLOCATED   0x04        /* head of an allocated block */
+#define PGF_HEAP        0x08        /* frame was handed to the allocator by
+                                       page_alloc_add_range() (set on every
+                                       page, free or allocated) */
+
+/* page_info.owner of frames the hypervisor holds: Xen's DOMID_XEN. */
+#ifndef DOMID_KEEL
+#define DOMID_KEEL      0x7FF2u
+#endif
 
 struct page_info {
     uint32_t next;      /* free list: pfn of the next free head, or UINT32_MAX */

@@ -10,7 +10,8 @@
 
 #include <keel/types.h>
 
-void *xmalloc(size_t size);     /* 16-byte aligned, NULL when out of memory */
+void *xmalloc(size_t size);     /* 16-byte aligned, NULL when out of memory;
+                                   xmalloc(0) acts as xmalloc(1) */
 void *xzalloc(size_t size);
 void xfree(void *p);
 size_t xmalloc_used_bytes(void); /* bytes handed out and not freed, for tests */
