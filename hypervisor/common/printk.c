@@ -8,6 +8,7 @@
 #include <keel/console.h>
 #include <keel/lib.h>
 #include <keel/params.h>
+#include <keel/selftest.h>
 
 static char log_ring[LOG_RING_SIZE];
 static uint64_t log_head;       /* bytes ever written */
@@ -77,3 +78,23 @@ int printk(const char *fmt, ...)
     at_line_start = text[len - 1] == '\n';
     return (int)len;
 }
+
+/* The ring keeps what printk wrote, at every level, and wraps. */
+static int selftest_log_ring(void)
+{
+    char buf[64];
+    uint64_t from = log_ring_head();
+    size_t n;
+
+    printk(KLOG_DEBUG "log ring self test %d\n", 42);
+    n = log_ring_read(&from, buf, sizeof(buf) - 1);
+    buf[n] = '\0';
+    if (strcmp(buf, "log ring self test 42\n")) {
+        printk(KLOG_ERR "log: ring holds '%s'\n", buf);
+        return -1;
+    }
+    if (log_ring_head() - log_ring_tail() > LOG_RING_SIZE)
+        return -1;
+    return 0;
+}
+SELFTEST(log_ring, selftest_log_ring);

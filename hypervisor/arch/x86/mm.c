@@ -14,6 +14,7 @@
 #include <keel/memmap.h>
 #include <keel/page_alloc.h>
 #include <keel/panic.h>
+#include <keel/selftest.h>
 #include <keel/xmalloc.h>
 
 #define FOUR_GIB        GiB(4)
@@ -256,3 +257,32 @@ const void *acpi_map(uint64_t phys, uint64_t len)
 {
     return firmware_map(phys, len);
 }
+
+/* W^X: text is executable and read-only, rodata read-only and NX, data
+ * writable and NX, the direct map NX, and nothing is mapped at 0. */
+static int check_mapping(const char *what, uint64_t va, uint64_t want_set, uint64_t want_clear)
+{
+    uint64_t pte = lookup_pte(va, NULL);
+
+    if (!(pte & PTE_P) || (pte & want_set) != want_set || (pte & want_clear)) {
+        pr_err("mm: %s at %016lx mapped with pte %016lx\n", what, va, pte);
+        return -1;
+    }
+    return 0;
+}
+
+static int selftest_wx(void)
+{
+    int rc = 0;
+
+    rc |= check_mapping("text", (uint64_t)__text_start, 0, PTE_W | PTE_NX);
+    rc |= check_mapping("rodata", (uint64_t)__rodata_start, PTE_NX, PTE_W);
+    rc |= check_mapping("data", (uint64_t)__data_start, PTE_W | PTE_NX, 0);
+    rc |= check_mapping("direct map", (uint64_t)phys_to_virt(MiB(2)), PTE_W | PTE_NX, 0);
+    if (lookup_pte(0, NULL) || lookup_pte(0xdead0000UL, NULL)) {
+        pr_err("mm: low addresses are still mapped\n");
+        rc = -1;
+    }
+    return rc;
+}
+SELFTEST(wx, selftest_wx);

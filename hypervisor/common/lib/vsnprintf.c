@@ -5,6 +5,7 @@
  * length modifiers hh h l ll z t j.  No floating point.
  */
 #include <keel/lib.h>
+#include <keel/selftest.h>
 
 struct out {
     char *buf;
@@ -185,3 +186,20 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
     return n;
 }
+
+static int selftest_vsnprintf(void)
+{
+    char buf[80];
+    int rc = 0;
+
+    snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%016lx|%s|%.2s|%c|%%|%zu", -42, 7u, 0xabu,
+             0xdeadbeefUL, "str", "abc", 'z', (size_t)99);
+    if (strcmp(buf, "-42|    7|ab  |00000000deadbeef|str|ab|z|%|99"))
+        rc = -1;
+    if (snprintf(buf, 4, "%s", "truncated") != 9 || strcmp(buf, "tru"))
+        rc = -1;
+    if (rc)
+        printk(KLOG_ERR "vsnprintf: got '%s'\n", buf);
+    return rc;
+}
+SELFTEST(vsnprintf, selftest_vsnprintf);
