@@ -44,6 +44,7 @@ ALL_TARGETS   :=
 all: hypervisor-all tools-all
 
 include hypervisor/Rules.mk
+PYTEST_DIRS += tests/system
 include tests/unit/Rules.mk
 include $(sort $(filter-out tests/unit/Rules.mk,$(wildcard tests/unit/*.mk)))
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))

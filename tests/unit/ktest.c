@@ -70,10 +70,12 @@ int printk(const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    fputs(line, stderr);
-    size_t len = strlen(line);
+    /* Drop a KLOG_* level prefix ("\001" and a digit), as the console does. */
+    const char *text = (line[0] == '\001' && line[1]) ? line + 2 : line;
+    fputs(text, stderr);
+    size_t len = strlen(text);
     if (log_len + len + 1 < KTEST_LOG_SIZE) {
-        memcpy(log_buf + log_len, line, len + 1);
+        memcpy(log_buf + log_len, text, len + 1);
         log_len += len;
     }
     return n;

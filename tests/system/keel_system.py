@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Shared constants of Keel's system tests and the import of the QEMU
+harness (scripts/keelqemu.py) for conftest.py and the test modules."""
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO / "scripts") not in sys.path:
+    sys.path.insert(0, str(REPO / "scripts"))
+
+import keelqemu  # noqa: E402,F401  (re-exported to the tests)
+
+KEEL = REPO / "build" / "keel"
+LOG_DIR = REPO / "build" / "test-logs"
+
+# Under TCG a boot to the banner takes a second or two on an idle machine;
+# these allow for a loaded CI host running several QEMUs at once.
+BOOT_TIMEOUT = 180
+STEP_TIMEOUT = 120
+
+BANNER = re.compile(r"^Keel \d+\.\d+\.\d+ \(rev [0-9a-f]+(-dirty)?\) - Xen-ABI hypervisor",
+                    re.M)
