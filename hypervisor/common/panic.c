@@ -25,6 +25,7 @@ void panic(const char *fmt, ...)
     vsnprintf(reason, sizeof(reason), fmt, ap);
     va_end(ap);
     printk(KLOG_ERR "panic: %s\n", reason);
+    machine_stop_other_cpus(true);
 
     if (opt_noreboot) {
         printk(KLOG_ERR "panic: halted (noreboot)\n");

@@ -16,6 +16,7 @@ uint64_t opt_loglvl = LOGLVL_INFO;
 uint64_t opt_panic_timeout;
 bool opt_noreboot;
 char opt_selftest[32];
+uint64_t opt_maxcpus = 256;
 
 static int parse_loglvl(const char *v)
 {
@@ -54,6 +55,8 @@ static const struct param params[] = {
       "seconds after a panic before rebooting (0: stay halted)" },
     { "noreboot", PARAM_BOOL, &opt_noreboot, 0, NULL,
       "never reboot after a panic" },
+    { "maxcpus", PARAM_UINT, &opt_maxcpus, 0, NULL,
+      "bring up at most this many CPUs (the boot CPU included)" },
     { "selftest", PARAM_CUSTOM, NULL, 0, parse_selftest,
       "run the built-in self tests (all, or one by name; 'fault' faults on purpose)" },
 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Exception entry stubs for vectors 0-31.  Each stub pushes a dummy error
+ * Entry stubs for all 256 vectors (exceptions 0-31, interrupts 32-255).  Each stub pushes a dummy error
  * code where the CPU does not push one, then its vector number, and jumps to
  * the common path, which saves the general registers as struct cpu_regs and
  * calls do_trap().  The stub addresses are collected in exception_stubs[].
@@ -21,7 +21,7 @@ exc_stub_\v:
         .endm
 
         .set    vec, 0
-        .rept   32
+        .rept   256
         exception_stub %vec
         .set    vec, vec + 1
         .endr
@@ -76,7 +76,7 @@ exception_common:
         .globl  exception_stubs
 exception_stubs:
         .set    vec, 0
-        .rept   32
+        .rept   256
         stub_addr %vec
         .set    vec, vec + 1
         .endr

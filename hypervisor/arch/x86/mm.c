@@ -96,6 +96,19 @@ int map_pages(uint64_t va, paddr_t pa, uint64_t size, uint64_t flags)
     return 0;
 }
 
+/* Remove 4 KiB mappings in [va, va+size) from this CPU's view; other CPUs
+ * must be flushed by the caller when they may hold them. */
+void unmap_pages(uint64_t va, uint64_t size)
+{
+    for (uint64_t end = va + size; va < end; va += PAGE_SIZE) {
+        uint64_t *e = walk_create(va, 0);
+        if (e) {
+            *e = 0;
+            __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+        }
+    }
+}
+
 uint64_t lookup_pte(uint64_t va, uint64_t *page_size)
 {
     uint64_t *table = pt_virt(root_pt);
@@ -248,6 +261,28 @@ const void *firmware_map(paddr_t pa, uint64_t len)
         if (lookup_pte(DIRECTMAP_BASE + p, NULL))
             continue;
         if (map_pages(DIRECTMAP_BASE + p, p, PAGE_SIZE, PAGE_HYP_RO) < 0)
+            return NULL;
+    }
+    return phys_to_virt(pa);
+}
+
+/* Device registers (local APIC, IOAPIC, HPET): mapped uncached into the
+ * direct map, writable, NX.  Never RAM. */
+void *ioremap(paddr_t pa, uint64_t len)
+{
+    uint64_t start = ALIGN_DOWN(pa, PAGE_SIZE);
+
+    if (len == 0 || len > MiB(16) || pa + len < pa || pa + len > DIRECTMAP_SIZE)
+        return NULL;
+    for (uint64_t p = start; p < pa + len; p += PAGE_SIZE) {
+        uint64_t pte = lookup_pte(DIRECTMAP_BASE + p, NULL);
+        if (pte & PTE_PCD)
+            continue;
+        if (pte) {
+            pr_err("mm: ioremap of 0x%lx: the page is RAM or firmware data\n", p);
+            return NULL;
+        }
+        if (map_pages(DIRECTMAP_BASE + p, p, PAGE_SIZE, PAGE_HYP_UC) < 0)
             return NULL;
     }
     return phys_to_virt(pa);

@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * start_keel(): the boot CPU's path from head.S to a running hypervisor.
- * Console, CPU identity, exceptions, the boot information and command line,
- * time, memory; then a summary of what was found, and either the self tests
- * or the dom0 kernel (none yet: Keel says so and halts).
+ * Per-CPU area, console, CPU identity, exceptions, the boot information and
+ * command line, memory, ACPI, interrupt controllers, time, the other CPUs;
+ * then a summary of what was found, and either the self tests or the dom0
+ * kernel (none yet: Keel says so and halts).
  */
+#include <asm/acpi.h>
+#include <asm/apic.h>
+#include <asm/ioapic.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/smpboot.h>
+#include <asm/time.h>
 #include <asm/traps.h>
 #include <keel/bootinfo.h>
 #include <keel/console.h>
@@ -17,13 +25,14 @@
 #include <keel/panic.h>
 #include <keel/params.h>
 #include <keel/selftest.h>
+#include <keel/timer.h>
 #include <keel/version.h>
 
 #define MBI_MAX_SIZE    MiB(1)
 
 void start_keel(uint32_t magic, uint32_t mbi_phys);
-void tsc_calibrate(void);
 
+struct acpi_info acpi_boot_info;
 static struct boot_info boot_info;
 static struct memmap memory_map;
 
@@ -79,6 +88,44 @@ static void print_cpu_summary(void)
                "%s (Intel VMX is not supported yet)\n", !f->svm ? "SVM" : "NPT");
 }
 
+static void interrupts_and_time_init(void)
+{
+    if (acpi_init(boot_info.rsdp, boot_info.rsdp_len, &acpi_boot_info) < 0)
+        pr_warn("acpi: no usable ACPI tables: one CPU, no HPET, no S5 poweroff\n");
+    pic_disable();
+    apic_init_bsp(acpi_boot_info.lapic_address);
+    apic_init_cpu();
+    smp_init_ipis();
+    time_init(&acpi_boot_info);
+    if (timer_init() < 0)
+        panic("no memory for the timer queues");
+    time_init_timer_interrupt();
+    local_irq_enable();
+    ioapic_init(&acpi_boot_info);
+}
+
+/* One screen: CPUs and APIC IDs, APIC and timer modes, TSC, RAM. */
+static void print_summary(void)
+{
+    char ids[256];
+    size_t len = 0;
+    unsigned int cpu;
+
+    ids[0] = '\0';
+    for_each_cpu(cpu, &cpu_online_map)
+        if (len < sizeof(ids))
+            len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%u", len ? " " : "",
+                                    cpu_info_of[cpu]->apic_id);
+    pr_info("summary: %u CPUs online, APIC IDs %s\n", nr_cpu_ids, ids);
+    pr_info("summary: %s, timer %s, TSC %lu.%03lu MHz from the %s (%sinvariant)\n",
+            apic_mode_name(), apic_timer_mode_name(), tsc_khz() / 1000, tsc_khz() % 1000,
+            time_tsc_source(), cpu_features.invariant_tsc ? "" : "not ");
+    pr_info("summary: RAM %lu MiB, %lu MiB free\n",
+            (memmap_total(&memory_map, MEM_RAM) + memmap_total(&memory_map, MEM_KEEL) +
+             memmap_total(&memory_map, MEM_MODULE)) >> 20,
+            page_alloc_free_pages() >> (20 - PAGE_SHIFT));
+}
+
 static void print_memory_summary(void)
 {
     const struct memmap *map = &memory_map;
@@ -95,10 +142,11 @@ static void print_memory_summary(void)
 
 void start_keel(uint32_t magic, uint32_t mbi_phys)
 {
+    smp_prepare_boot_cpu();
     console_init();
     print_banner();
     cpu_features_init();
-    traps_init();
+    traps_init_cpu(this_cpu());
     if (magic != MB2_BOOTLOADER_MAGIC)
         panic("bad boot loader magic 0x%x", magic);
 
@@ -106,11 +154,13 @@ void start_keel(uint32_t magic, uint32_t mbi_phys)
     params_parse(hypervisor_options(boot_info.cmdline));
     console_setup();
     print_boot_info();
-    tsc_calibrate();
 
     memory_init(&boot_info, &memory_map);
     print_memory_summary();
     print_cpu_summary();
+    interrupts_and_time_init();
+    smp_boot_cpus(&acpi_boot_info, (uint32_t)MIN(opt_maxcpus, NR_CPUS));
+    print_summary();
 
     if (opt_selftest[0])
         selftest_run(opt_selftest);

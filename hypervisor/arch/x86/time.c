@@ -1,33 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Early time: the TSC frequency calibrated against PIT channel 2 (50 ms
- * gate), and busy-wait delays built on it.  The full time subsystem (HPET
- * and PM-timer calibration, per-CPU timers) builds on this.
+ * Time: the TSC is Keel's clock.  Its frequency is calibrated against the
+ * HPET, else the ACPI PM timer, else PIT channel 2; NOW() is nanoseconds
+ * since calibration, the same on every CPU (Keel relies on synchronised
+ * TSCs and says whether the TSC is invariant).  The wall clock at boot comes
+ * from the CMOS RTC.  Per-CPU one-shot timer interrupts go through the local
+ * APIC (apic.c); the timer queues are common/timer.c.
  */
+#include <asm/acpi.h>
+#include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/time.h>
+#include <asm/traps.h>
 #include <keel/lib.h>
 #include <keel/machine.h>
+#include <keel/softirq.h>
+#include <keel/timer.h>
 
+#define CALIBRATE_MS    100
 #define PIT_HZ          1193182
+#define PIT_CALIBRATE_MS 50         /* the 16-bit count's limit is 54 ms */
 #define PIT_CH2         0x42
 #define PIT_CMD         0x43
 #define PIT_GATE        0x61
-#define CALIBRATE_MS    50
-#define FALLBACK_KHZ    2000000     /* used only if the PIT never counts down */
+#define PMTMR_HZ        3579545
+#define HPET_GCAP       0x000
+#define HPET_CONFIG     0x010
+#define HPET_COUNTER    0x0f0
+#define HPET_ENABLE     0x1
+#define FALLBACK_KHZ    2000000     /* used only if no reference counts */
+#define SPIN_LIMIT      200000000u
 
 static uint64_t tsc_rate_khz;
+static uint64_t tsc_base;           /* TSC at NOW() == 0 */
+static uint64_t ns_per_tsc_mul;     /* ns = ticks * mul >> 32 */
+static uint64_t tsc_per_ns_mul;     /* ticks = ns * mul >> 32 */
+static const char *tsc_source = "none";
+static uint64_t boot_wallclock;     /* seconds since 1970 at NOW() == 0 */
 
 uint64_t tsc_khz(void)
 {
     return tsc_rate_khz;
 }
 
-static uint64_t pit_measure_tsc_ticks(void)
+/* The TSC ticks per CALIBRATE_MS, measured while the PIT counts down
+ * PIT_CALIBRATE_MS; 0 if it never finished counting. */
+static uint64_t calibrate_with_pit(void)
 {
-    uint16_t count = PIT_HZ * CALIBRATE_MS / 1000;
+    uint16_t count = PIT_HZ * PIT_CALIBRATE_MS / 1000;
     uint8_t gate = inb(PIT_GATE);
-    uint64_t t0, t1;
+    uint64_t t0;
     uint32_t spins = 0;
 
     outb(PIT_GATE, (gate & ~0x02) | 0x01);     /* speaker off, gate on */
@@ -35,27 +59,173 @@ static uint64_t pit_measure_tsc_ticks(void)
     outb(PIT_CH2, count & 0xff);
     outb(PIT_CH2, count >> 8);
     t0 = rdtsc();
-    while (!(inb(PIT_GATE) & 0x20)) {
-        if (++spins > 100000000)
+    while (!(inb(PIT_GATE) & 0x20))
+        if (++spins > SPIN_LIMIT)
             return 0;
-    }
-    t1 = rdtsc();
     outb(PIT_GATE, gate);
-    return t1 - t0;
+    return (rdtsc() - t0) * CALIBRATE_MS / PIT_CALIBRATE_MS;
 }
 
-void tsc_calibrate(void)
-{
-    uint64_t ticks = pit_measure_tsc_ticks();
+/* A free-running reference counter to calibrate the TSC against. */
+struct refclock {
+    uint64_t (*read)(void);
+    uint64_t hz;
+    uint64_t mask;      /* counter width */
+};
 
-    if (ticks == 0) {
-        tsc_rate_khz = FALLBACK_KHZ;
-        pr_warn("time: PIT did not count; assuming a %lu MHz TSC\n", tsc_rate_khz / 1000);
-        return;
+static uint16_t pmtmr_port;
+static volatile uint64_t *hpet_regs;
+
+static uint64_t pmtmr_read(void)
+{
+    return inl(pmtmr_port);
+}
+
+static uint64_t hpet_read(void)
+{
+    return hpet_regs[HPET_COUNTER / 8];
+}
+
+/* A (TSC, reference) pair read close together: of a few tries, the one
+ * with the shortest TSC window around the reference read (slow under
+ * emulation, and a preempted read would skew the result). */
+static void sample_pair(const struct refclock *rc, uint64_t *tsc, uint64_t *ref)
+{
+    uint64_t best = ~0ULL;
+
+    for (int i = 0; i < 8; i++) {
+        uint64_t t0 = rdtsc(), r = rc->read(), t1 = rdtsc();
+        if (t1 - t0 < best) {
+            best = t1 - t0;
+            *tsc = t0 + (t1 - t0) / 2;
+            *ref = r;
+        }
     }
+}
+
+/* TSC ticks per CALIBRATE_MS of the reference clock; 0 if it does not count. */
+static uint64_t calibrate_against(const struct refclock *rc)
+{
+    uint64_t tsc0, ref0, tsc1, ref1, target = rc->hz * CALIBRATE_MS / 1000, elapsed;
+    uint32_t spins = 0;
+
+    sample_pair(rc, &tsc0, &ref0);
+    while (((rc->read() - ref0) & rc->mask) < target)
+        if (++spins > SPIN_LIMIT)
+            return 0;
+    sample_pair(rc, &tsc1, &ref1);
+    elapsed = (ref1 - ref0) & rc->mask;
+    if (elapsed == 0)
+        return 0;
+    /* Scale to exactly CALIBRATE_MS of the reference. */
+    return (tsc1 - tsc0) * target / elapsed;
+}
+
+static uint64_t calibrate_with_pmtimer(const struct acpi_fadt *fadt)
+{
+    struct refclock rc = { pmtmr_read, PMTMR_HZ,
+                           fadt->pm_timer_32bit ? 0xffffffffu : 0xffffffu };
+
+    if (fadt->pm_timer.space_id != ACPI_SPACE_IO || !fadt->pm_timer.address ||
+        fadt->pm_timer.address > 0xffff)
+        return 0;
+    pmtmr_port = (uint16_t)fadt->pm_timer.address;
+    return calibrate_against(&rc);
+}
+
+static uint64_t calibrate_with_hpet(const struct acpi_hpet *hpet)
+{
+    uint64_t period_fs, config, ticks;
+    struct refclock rc = { hpet_read, 0, ~0ULL };
+
+    if (!hpet->present || hpet->base.space_id != ACPI_SPACE_MEMORY)
+        return 0;
+    hpet_regs = ioremap(hpet->base.address, 1024);
+    if (!hpet_regs)
+        return 0;
+    period_fs = hpet_regs[HPET_GCAP / 8] >> 32;
+    if (period_fs == 0 || period_fs > 100000000)    /* the spec's 100 ns limit */
+        return 0;
+    rc.hz = 1000000000000000ULL / period_fs;
+    if (!(hpet->counter_64bit))
+        rc.mask = 0xffffffffu;
+    config = hpet_regs[HPET_CONFIG / 8];
+    hpet_regs[HPET_CONFIG / 8] = config | HPET_ENABLE;
+    ticks = calibrate_against(&rc);
+    hpet_regs[HPET_CONFIG / 8] = config;
+    return ticks;
+}
+
+static void set_tsc_rate(uint64_t ticks, const char *source)
+{
     tsc_rate_khz = ticks / CALIBRATE_MS;
-    pr_info("time: TSC %lu.%03lu MHz (PIT calibration)\n",
-            tsc_rate_khz / 1000, tsc_rate_khz % 1000);
+    tsc_source = source;
+    ns_per_tsc_mul = (1000000ULL << 32) / tsc_rate_khz;
+    tsc_per_ns_mul = (tsc_rate_khz << 32) / 1000000ULL;
+    tsc_base = rdtsc();
+}
+
+void time_init(const struct acpi_info *acpi)
+{
+    uint64_t ticks;
+
+    if ((ticks = calibrate_with_hpet(&acpi->hpet)))
+        set_tsc_rate(ticks, "HPET");
+    else if ((ticks = calibrate_with_pmtimer(&acpi->fadt)))
+        set_tsc_rate(ticks, "ACPI PM timer");
+    else if ((ticks = calibrate_with_pit()))
+        set_tsc_rate(ticks, "PIT");
+    else {
+        set_tsc_rate(FALLBACK_KHZ * CALIBRATE_MS, "nothing (guessed)");
+        pr_warn("time: no HPET, PM timer or PIT counted; TSC rate guessed\n");
+    }
+    boot_wallclock = rtc_read_seconds();
+    pr_info("time: TSC %lu.%03lu MHz calibrated against the %s, %sinvariant\n",
+            tsc_rate_khz / 1000, tsc_rate_khz % 1000, tsc_source,
+            cpu_features.invariant_tsc ? "" : "NOT ");
+}
+
+const char *time_tsc_source(void)
+{
+    return tsc_source;
+}
+
+uint64_t wallclock_at_boot(void)
+{
+    return boot_wallclock;
+}
+
+s_time_t NOW(void)
+{
+    uint64_t ticks = rdtsc() - tsc_base;
+
+    return (s_time_t)(((unsigned __int128)ticks * ns_per_tsc_mul) >> 32);
+}
+
+uint64_t ns_to_tsc(s_time_t ns)
+{
+    if (ns <= 0)
+        return tsc_base;
+    return tsc_base + (uint64_t)(((unsigned __int128)(uint64_t)ns * tsc_per_ns_mul) >> 32);
+}
+
+static void timer_interrupt(struct cpu_regs *regs)
+{
+    apic_eoi();
+    raise_softirq(TIMER_SOFTIRQ);
+}
+
+/* This CPU's timer interrupt: calibrated, wired to the timer softirq. */
+void time_init_timer_interrupt(void)
+{
+    apic_timer_calibrate();
+    set_irq_handler(TIMER_VECTOR, timer_interrupt);
+}
+
+/* The timer queues' hook: fire this CPU's timer interrupt at 'deadline'. */
+void arch_timer_program(s_time_t deadline)
+{
+    apic_timer_program(deadline ? ns_to_tsc(deadline) : 0);
 }
 
 void udelay(uint64_t us)

@@ -5,10 +5,12 @@
  * the IDT, and do_trap(), which prints the vector, the error code, every
  * register, the control registers and a frame-pointer backtrace, then panics.
  * Every exception in hypervisor context is fatal; guest exceptions never come
- * here (they exit to the SVM handlers).
+ * here (they exit to the SVM handlers).  Vectors 32-255 are interrupts,
+ * dispatched to the handler registered with set_irq_handler().
  */
 #include <asm/config.h>
 #include <asm/processor.h>
+#include <asm/percpu.h>
 #include <asm/traps.h>
 #include <keel/lib.h>
 #include <keel/panic.h>
@@ -17,16 +19,6 @@
 #define IST_NMI     2
 #define IST_MC      3
 #define MAX_FRAMES  32
-
-struct __packed tss64 {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iomap_base;
-};
 
 struct __packed idt_gate {
     uint16_t offset_lo;
@@ -43,18 +35,10 @@ struct __packed descriptor_ptr {
     uint64_t base;
 };
 
-extern const uint64_t exception_stubs[32];
-extern char boot_stack[], boot_stack_top[];
+extern const uint64_t exception_stubs[256];
 
-static uint64_t gdt[5] __aligned(16) = {
-    0,
-    0x00af9a000000ffff,     /* KEEL_CS: 64-bit code */
-    0x00cf92000000ffff,     /* KEEL_DS: data */
-    0, 0,                   /* KEEL_TSS: 16-byte system descriptor */
-};
-static struct tss64 tss __aligned(16);
 static struct idt_gate idt[256] __aligned(16);
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+static irq_handler_t irq_handlers[256];
 
 static const char *const exception_names[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -81,32 +65,40 @@ static void set_gate(unsigned int vector, uint64_t handler, uint8_t ist)
     g->reserved = 0;
 }
 
-static void set_tss_descriptor(void)
+static void set_tss_descriptor(struct cpu_info *ci)
 {
-    uint64_t base = (uint64_t)&tss;
-    uint64_t limit = sizeof(tss) - 1;
+    uint64_t base = (uint64_t)&ci->tss;
+    uint64_t limit = sizeof(ci->tss) - 1;
 
-    gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
-             (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-    gdt[4] = base >> 32;
+    ci->gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
+                 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    ci->gdt[4] = base >> 32;
 }
 
-void traps_init(void)
+static void idt_init(void)
 {
-    struct descriptor_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
-    struct descriptor_ptr idtr = { sizeof(idt) - 1, (uint64_t)idt };
-
-    tss.ist[IST_DF - 1] = (uint64_t)(ist_stacks[0] + IST_STACK_SIZE);
-    tss.ist[IST_NMI - 1] = (uint64_t)(ist_stacks[1] + IST_STACK_SIZE);
-    tss.ist[IST_MC - 1] = (uint64_t)(ist_stacks[2] + IST_STACK_SIZE);
-    tss.iomap_base = sizeof(tss);
-    set_tss_descriptor();
-
-    for (unsigned int v = 0; v < 32; v++) {
+    for (unsigned int v = 0; v < 256; v++) {
         uint8_t ist = v == X86_EXC_DF ? IST_DF : v == X86_EXC_NMI ? IST_NMI :
                       v == X86_EXC_MC ? IST_MC : 0;
         set_gate(v, exception_stubs[v], ist);
     }
+}
+
+/* This CPU's GDT (with its own TSS and IST stacks) and the shared IDT. */
+void traps_init_cpu(struct cpu_info *ci)
+{
+    struct descriptor_ptr gdtr = { sizeof(ci->gdt) - 1, (uint64_t)ci->gdt };
+    struct descriptor_ptr idtr = { sizeof(idt) - 1, (uint64_t)idt };
+
+    if (ci->cpu_id == 0)
+        idt_init();
+    ci->gdt[0] = 0;
+    ci->gdt[1] = 0x00af9a000000ffff;    /* KEEL_CS: 64-bit code */
+    ci->gdt[2] = 0x00cf92000000ffff;    /* KEEL_DS: data */
+    for (unsigned int i = 0; i < NR_IST_STACKS; i++)
+        ci->tss.ist[i] = ci->ist_base + (i + 1) * IST_STACK_SIZE;
+    ci->tss.iomap_base = sizeof(ci->tss);
+    set_tss_descriptor(ci);
 
     __asm__ volatile("lgdt %0" : : "m"(gdtr));
     __asm__ volatile("pushq %0; leaq 1f(%%rip), %%rax; pushq %%rax; lretq; 1:"
@@ -130,19 +122,14 @@ void show_registers(const struct cpu_regs *r)
     printk(KLOG_ERR "EFER=%016lx\n", rdmsr(MSR_EFER));
 }
 
-/* Frames are followed only while they lie on a known hypervisor stack. */
+/* Frames are followed only while they lie on this CPU's stacks. */
 static bool on_stack(uint64_t addr)
 {
-    uint64_t lo = (uint64_t)boot_stack, hi = (uint64_t)boot_stack_top;
+    const struct cpu_info *ci = this_cpu();
 
-    if (addr >= lo && addr + 16 <= hi)
+    if (addr >= ci->stack_base && addr + 16 <= ci->stack_top)
         return true;
-    for (unsigned int i = 0; i < 3; i++) {
-        lo = (uint64_t)ist_stacks[i];
-        if (addr >= lo && addr + 16 <= lo + IST_STACK_SIZE)
-            return true;
-    }
-    return false;
+    return addr >= ci->ist_base && addr + 16 <= ci->ist_base + NR_IST_STACKS * IST_STACK_SIZE;
 }
 
 void show_backtrace(uint64_t rip, uint64_t rbp)
@@ -159,12 +146,35 @@ void show_backtrace(uint64_t rip, uint64_t rbp)
     }
 }
 
+void set_irq_handler(unsigned int vector, irq_handler_t handler)
+{
+    BUG_ON(vector < 32 || vector > 255);
+    irq_handlers[vector] = handler;
+}
+
+static void do_irq(struct cpu_regs *regs)
+{
+    unsigned int v = (unsigned int)regs->vector;
+    irq_handler_t handler = irq_handlers[v];
+
+    if (handler)
+        handler(regs);
+    else
+        printk(KLOG_WARNING "irq: unexpected vector %u on cpu %u\n", v, smp_processor_id());
+}
+
 void do_trap(struct cpu_regs *regs)
 {
     unsigned int v = (unsigned int)regs->vector;
 
-    printk(KLOG_ERR "FAULT: vector %u (%s) error 0x%lx on cpu 0\n",
-           v, exception_name(v), regs->error_code);
+    if (v >= 32) {
+        do_irq(regs);
+        return;
+    }
+    if (v == X86_EXC_NMI && nmi_is_panic_stop(regs))
+        return;
+    printk(KLOG_ERR "FAULT: vector %u (%s) error 0x%lx on cpu %u\n",
+           v, exception_name(v), regs->error_code, smp_processor_id());
     show_registers(regs);
     show_backtrace(regs->rip, regs->rbp);
     panic("fatal exception %s in hypervisor", exception_name(v));

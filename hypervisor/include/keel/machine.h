@@ -10,6 +10,8 @@ __noreturn void machine_restart(void);
  * isa-debug-exit device; on hardware it is only logged. */
 __noreturn void machine_poweroff(uint32_t status);
 __noreturn void machine_halt(void);
+/* Stop every other CPU; with dump (panic) each prints its state first. */
+void machine_stop_other_cpus(bool dump);
 
 uint64_t tsc_khz(void);             /* 0 until calibrated */
 void udelay(uint64_t us);

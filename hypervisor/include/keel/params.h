@@ -14,7 +14,8 @@ extern char opt_console[64];        /* console=com1,com2,none */
 extern uint64_t opt_loglvl;         /* loglvl=error|warning|info|debug|all|none */
 extern uint64_t opt_panic_timeout;  /* panic=N: reboot N seconds after a panic */
 extern bool opt_noreboot;           /* noreboot: never reboot, even with panic=N */
-extern char opt_selftest[32];       /* selftest[=name]: run built-in self tests */
+extern char opt_selftest[32];
+extern uint64_t opt_maxcpus;        /* maxcpus=N: bring up at most N CPUs */       /* selftest[=name]: run built-in self tests */
 
 /* Parse the command line into the options above; warns about the rest. */
 void params_parse(const char *cmdline);

@@ -186,6 +186,10 @@ struct acpi_info {
     uint8_t s5_slp_typa, s5_slp_typb;
 };
 
+/* What the boot CPU found (arch/x86/setup.c), for power management and
+ * later for dom0. */
+extern struct acpi_info acpi_boot_info;
+
 /* Validate an RSDP copy (e.g. from a multiboot2 ACPI tag) of 'len' bytes.
  * 0 and *out filled (out->phys = 0), or -EINVAL with a logged reason. */
 int acpi_rsdp_from_copy(const void *buf, uint32_t len, struct acpi_rsdp *out);

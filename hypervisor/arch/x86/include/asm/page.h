@@ -43,11 +43,17 @@ static inline paddr_t virt_to_phys(const void *va)
  * 0, or -ENOMEM when no page-table page can be had. */
 int map_pages(uint64_t va, paddr_t pa, uint64_t size, uint64_t flags);
 
+void unmap_pages(uint64_t va, uint64_t size);
+
 /* The leaf entry mapping va (and its page size), 0 if unmapped. */
 uint64_t lookup_pte(uint64_t va, uint64_t *page_size);
 
 /* Map firmware data read-only (on demand) and return its address. */
 const void *firmware_map(paddr_t pa, uint64_t len);
+
+/* Map device registers uncached and return their address; NULL if the
+ * range is RAM or absurd. */
+void *ioremap(paddr_t pa, uint64_t len);
 
 /* Build the final page tables (direct map of RAM, image W^X), switch to
  * them, then the frame table and the page allocator.  Fills *map with the

@@ -24,7 +24,13 @@ struct cpu_regs {
 #define X86_EXC_PF  14
 #define X86_EXC_MC  18
 
-void traps_init(void);          /* GDT, TSS with IST stacks, IDT for this CPU */
+struct cpu_info;
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+
+void traps_init_cpu(struct cpu_info *ci);   /* GDT, TSS with IST stacks, IDT */
+void set_irq_handler(unsigned int vector, irq_handler_t handler);
+/* NMI sent by a panicking CPU: dump this CPU and halt (true), else false. */
+bool nmi_is_panic_stop(const struct cpu_regs *regs);
 void show_registers(const struct cpu_regs *regs);
 void show_backtrace(uint64_t rip, uint64_t rbp);
 const char *exception_name(unsigned int vector);

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* x86 time: TSC calibration, TSC <-> ns conversion, the CMOS RTC. */
+#ifndef ASM_TIME_H
+#define ASM_TIME_H
+
+#include <keel/types.h>
+
+struct acpi_info;
+typedef int64_t s_time_t;
+
+void time_init(const struct acpi_info *acpi);
+void time_init_timer_interrupt(void);
+const char *time_tsc_source(void);
+uint64_t ns_to_tsc(s_time_t ns);
+uint64_t rtc_read_seconds(void);
+uint64_t wallclock_at_boot(void);       /* seconds since 1970 at NOW() == 0 */
+
+#endif
