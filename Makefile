@@ -20,7 +20,7 @@ LD       := $(CROSS_COMPILE)ld
 OBJCOPY  := $(CROSS_COMPILE)objcopy
 HOSTCC   ?= gcc
 PYTHON   ?= /usr/bin/python3
-BUILD    := build
+BUILD    := $(if $(DEBUG),build/debug,build)
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 

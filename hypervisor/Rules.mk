@@ -10,7 +10,8 @@ HYP_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
     -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none \
     -fno-jump-tables -Ihypervisor/include -Ihypervisor/arch/x86/include \
-    -DKEEL_VERSION='"$(VERSION)"' -DKEEL_GITREV='"$(GITREV)"'
+    -DKEEL_VERSION='"$(VERSION)"' -DKEEL_GITREV='"$(GITREV)"' \
+    $(if $(DEBUG),-DKEEL_DEBUG_LOCKS)
 HYP_ASFLAGS := -D__ASSEMBLY__ -Ihypervisor/include -Ihypervisor/arch/x86/include -g
 HYP_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 

@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * printk: formats a message, keeps it in the log ring (every level) and
- * writes it to the console when its level is at or above loglvl=.
+ * writes it to the console when its level is at or above loglvl=.  One
+ * message at a time across CPUs (the console lock).
  * A message's level comes from its KLOG_* prefix; a message continuing a
  * line without a newline keeps the level of the line it continues.
  */
+#include <asm/irqflags.h>
 #include <keel/console.h>
 #include <keel/lib.h>
+#include <keel/spinlock.h>
 #include <keel/params.h>
 #include <keel/selftest.h>
 
+/* Tries before a CPU writes without the lock: the holder may have been
+ * stopped by an NMI in the middle of a message, and a message is better
+ * garbled than lost. */
+#define CONSOLE_LOCK_TRIES  10000000u
+
+static DEFINE_SPINLOCK(console_lock);
 static char log_ring[LOG_RING_SIZE];
 static uint64_t log_head;       /* bytes ever written */
 static int cont_level = LOGLVL_INFO;
@@ -62,20 +71,29 @@ int printk(const char *fmt, ...)
     va_list ap;
     int level;
     size_t len;
+    unsigned long flags;
+    bool locked = false;
 
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
 
-    level = message_level(&text);
     len = strlen(text);
     if (len == 0)
         return 0;
+    flags = local_irq_save();
+    for (uint32_t i = 0; i < CONSOLE_LOCK_TRIES && !(locked = spin_trylock(&console_lock)); i++)
+        __asm__ volatile("pause");
+    level = message_level(&text);
+    len = strlen(text);
     log_ring_store(text, len);
     if (level <= (int)opt_loglvl)
         console_write(text, len);
     cont_level = level;
     at_line_start = text[len - 1] == '\n';
+    if (locked)
+        spin_unlock(&console_lock);
+    local_irq_restore(flags);
     return (int)len;
 }
 

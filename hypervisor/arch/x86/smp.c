@@ -36,6 +36,7 @@ static struct {
 
 static volatile int32_t stopping_cpu = -1;   /* the CPU stopping the others */
 static bool stop_with_dump;
+static DEFINE_SPINLOCK(dump_lock);
 static uint32_t cpus_stopped;
 
 unsigned int smp_processor_id(void)
@@ -171,9 +172,15 @@ bool nmi_is_panic_stop(const struct cpu_regs *regs)
     if (from < 0 || from == (int32_t)smp_processor_id())
         return false;
     if (stop_with_dump) {
+        /* One CPU's dump at a time; bounded, in case a holder is stuck. */
+        bool locked = false;
+        for (uint32_t i = 0; i < 100000000u && !(locked = spin_trylock(&dump_lock)); i++)
+            cpu_relax();
         printk(KLOG_ERR "cpu %u: stopped by the panic on cpu %d\n", smp_processor_id(), from);
         show_registers(regs);
         show_backtrace(regs->rip, regs->rbp);
+        if (locked)
+            spin_unlock(&dump_lock);
     }
     __atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_RELEASE);
     halt_forever();
