@@ -17,6 +17,7 @@
  * (scrubbing on hand-out, marking dirty on free).
  */
 #include <keel/page_alloc.h>
+#include <keel/spinlock.h>
 #include <keel/lib.h>
 
 #define NO_PFN32        UINT32_MAX
@@ -131,7 +132,7 @@ static void add_fresh_run(pfn_t start, pfn_t end)
     }
 }
 
-void page_alloc_add_range(pfn_t start_pfn, pfn_t end_pfn)
+static void add_range_locked(pfn_t start_pfn, pfn_t end_pfn)
 {
     pfn_t pfn, run_start, dups = 0, first_dup = 0;
 
@@ -178,7 +179,7 @@ static void scrub_block(pfn_t pfn, unsigned int order)
     }
 }
 
-pfn_t page_alloc(unsigned int order)
+static pfn_t alloc_locked(unsigned int order)
 {
     unsigned int o = order;
     pfn_t pfn;
@@ -232,7 +233,7 @@ static bool page_free_valid(pfn_t pfn, unsigned int order)
     return true;
 }
 
-void page_free(pfn_t pfn, unsigned int order)
+static void free_locked(pfn_t pfn, unsigned int order)
 {
     if (!page_free_valid(pfn, order))
         return;
@@ -240,6 +241,34 @@ void page_free(pfn_t pfn, unsigned int order)
         frames[i].flags |= PGF_DIRTY;
     frames[pfn].flags &= (uint8_t)~PGF_ALLOCATED;
     free_block_merge(pfn, order);
+}
+
+/* The heap lock: every entry point below takes it, with interrupts off. */
+static DEFINE_SPINLOCK(heap_lock);
+
+void page_alloc_add_range(pfn_t start_pfn, pfn_t end_pfn)
+{
+    unsigned long flags = spin_lock_irqsave(&heap_lock);
+
+    add_range_locked(start_pfn, end_pfn);
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+pfn_t page_alloc(unsigned int order)
+{
+    unsigned long flags = spin_lock_irqsave(&heap_lock);
+    pfn_t pfn = alloc_locked(order);
+
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return pfn;
+}
+
+void page_free(pfn_t pfn, unsigned int order)
+{
+    unsigned long flags = spin_lock_irqsave(&heap_lock);
+
+    free_locked(pfn, order);
+    spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 pfn_t page_alloc_free_pages(void)

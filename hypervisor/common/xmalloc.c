@@ -32,6 +32,7 @@
  * Not thread-safe by itself: callers hold the heap lock (added with SMP).
  */
 #include <keel/xmalloc.h>
+#include <keel/spinlock.h>
 #include <keel/page_alloc.h>
 #include <keel/lib.h>
 
@@ -305,7 +306,7 @@ static void big_free(void *p, pfn_t pfn, struct page_info *pg)
 
 /* ---- interface ----------------------------------------------------------- */
 
-void *xmalloc(size_t size)
+static void *xmalloc_locked(size_t size)
 {
     xm_init_once();
     if (size == 0)
@@ -324,7 +325,7 @@ void *xzalloc(size_t size)
     return p;
 }
 
-void xfree(void *p)
+static void xfree_locked(void *p)
 {
     struct xm_small_meta m;
     struct page_info *pg;
@@ -351,6 +352,26 @@ void xfree(void *p)
     }
     pr_err("xfree: %#lx was not allocated by xmalloc\n",
                (unsigned long)(uintptr_t)p);
+}
+
+/* The heap lock of the small-object heap (taken before the page heap's). */
+static DEFINE_SPINLOCK(xmalloc_lock);
+
+void *xmalloc(size_t size)
+{
+    unsigned long flags = spin_lock_irqsave(&xmalloc_lock);
+    void *p = xmalloc_locked(size);
+
+    spin_unlock_irqrestore(&xmalloc_lock, flags);
+    return p;
+}
+
+void xfree(void *p)
+{
+    unsigned long flags = spin_lock_irqsave(&xmalloc_lock);
+
+    xfree_locked(p);
+    spin_unlock_irqrestore(&xmalloc_lock, flags);
 }
 
 size_t xmalloc_used_bytes(void)
