@@ -17,6 +17,7 @@ uint64_t opt_panic_timeout;
 bool opt_noreboot;
 char opt_selftest[32];
 uint64_t opt_maxcpus = 256;
+bool opt_dom0less;
 
 static int parse_loglvl(const char *v)
 {
@@ -57,6 +58,8 @@ static const struct param params[] = {
       "never reboot after a panic" },
     { "maxcpus", PARAM_UINT, &opt_maxcpus, 0, NULL,
       "bring up at most this many CPUs (the boot CPU included)" },
+    { "dom0less", PARAM_BOOL, &opt_dom0less, 0, NULL,
+      "no dom0: start each boot module as an unprivileged PVH domain" },
     { "selftest", PARAM_CUSTOM, NULL, 0, parse_selftest,
       "run the built-in self tests (all, or one by name; 'fault' faults on purpose)" },
 };

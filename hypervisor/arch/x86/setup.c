@@ -8,6 +8,7 @@
  */
 #include <asm/acpi.h>
 #include <asm/apic.h>
+#include <asm/hvm_vcpu.h>
 #include <asm/ioapic.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
@@ -18,6 +19,7 @@
 #include <asm/traps.h>
 #include <keel/bootinfo.h>
 #include <keel/console.h>
+#include <keel/domain.h>
 #include <keel/lib.h>
 #include <keel/machine.h>
 #include <keel/memmap.h>
@@ -140,6 +142,27 @@ static void print_memory_summary(void)
             (ram - free) >> 10, free >> 10, free >> PAGE_SHIFT);
 }
 
+static void start_domains(void)
+{
+    if (boot_info.nr_modules == 0) {
+        pr_err("no dom0 kernel given: add a module2 line with a kernel to the boot entry\n");
+        machine_halt();
+    }
+    if (!hvm_available()) {
+        pr_err("cannot run guests: this CPU lacks AMD SVM with nested paging\n");
+        machine_halt();
+    }
+    if (!opt_dom0less) {
+        pr_err("starting a Linux dom0 is not implemented yet; boot with 'dom0less' to run "
+               "each module as a PVH domain\n");
+        machine_halt();
+    }
+    if (build_boot_domains(&boot_info) == 0) {
+        pr_err("no boot domain could be started\n");
+        machine_poweroff(1);
+    }
+}
+
 void start_keel(uint32_t magic, uint32_t mbi_phys)
 {
     smp_prepare_boot_cpu();
@@ -159,14 +182,13 @@ void start_keel(uint32_t magic, uint32_t mbi_phys)
     print_memory_summary();
     print_cpu_summary();
     interrupts_and_time_init();
+    scheduler_init();
+    hvm_cpu_init();
     smp_boot_cpus(&acpi_boot_info, (uint32_t)MIN(opt_maxcpus, NR_CPUS));
     print_summary();
 
     if (opt_selftest[0])
         selftest_run(opt_selftest);
-    if (boot_info.nr_modules == 0) {
-        pr_err("no dom0 kernel given: add a module2 line with a kernel to the boot entry\n");
-        machine_halt();
-    }
-    panic("starting dom0 is not implemented yet");
+    start_domains();
+    idle_loop();
 }

@@ -12,6 +12,8 @@
 #include <asm/smp.h>
 #include <asm/smpboot.h>
 #include <asm/traps.h>
+#include <asm/hvm_vcpu.h>
+#include <keel/domain.h>
 #include <keel/lib.h>
 #include <keel/machine.h>
 #include <keel/page_alloc.h>
@@ -37,6 +39,7 @@ __noreturn void idle_loop(void)
 
     for (;;) {
         do_softirq();
+        schedule_cpu();
         __asm__ volatile("cli");
         if (softirq_pending(cpu))
             __asm__ volatile("sti");
@@ -137,6 +140,7 @@ static void start_secondary(struct cpu_info *ci)
     traps_init_cpu(ci);
     write_cr4(read_cr4() | X86_CR4_PGE);
     apic_init_cpu();
+    hvm_cpu_init();
     cpumask_set(&cpu_online_map, ci->cpu_id);
     local_irq_enable();
     idle_loop();

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The MSRs a guest may touch; every other one raises #GP.  EFER (SVME kept
+ * hidden and always set underneath), PAT, the TSC, the APIC base, the MTRRs
+ * (stored, no effect under nested paging), and Xen's hypercall-page MSR.
+ */
+#include <asm/hvm_vcpu.h>
+#include <asm/processor.h>
+#include <asm/svm/svm.h>
+#include <asm/svm/vmcb.h>
+#include <keel/domain.h>
+#include <keel/errno.h>
+#include <keel/hypercall.h>
+#include <keel/lib.h>
+
+#define MSR_TSC             0x010
+#define MSR_APIC_BASE       0x01b
+#define MSR_MTRR_CAP        0x0fe
+#define MSR_MTRR_FIRST      0x200
+#define MSR_MTRR_LAST       0x26f
+#define MSR_PAT             0x277
+#define MSR_MTRR_DEF_TYPE   0x2ff
+#define MSR_XEN_HYPERCALL   0x40000000
+#define EFER_LMA            (1ULL << 10)
+#define EFER_VALID          (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define APIC_BASE_DEFAULT   0xfee00000ULL
+#define APIC_BASE_ENABLE    (1ULL << 11)
+#define APIC_BASE_BSP       (1ULL << 8)
+
+static bool pat_valid(uint64_t pat)
+{
+    for (int i = 0; i < 8; i++) {
+        uint8_t t = (uint8_t)(pat >> (i * 8));
+        if (t == 2 || t == 3 || t > 7)
+            return false;
+    }
+    return true;
+}
+
+int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    const struct vmcb *vmcb = v->hvm.vmcb;
+
+    switch (msr) {
+    case MSR_EFER:
+        *val = vmcb->save.efer & ~EFER_SVME;
+        return 0;
+    case MSR_PAT:
+        *val = vmcb->save.g_pat;
+        return 0;
+    case MSR_TSC:
+        *val = rdtsc() + vmcb->ctl.tsc_offset;
+        return 0;
+    case MSR_APIC_BASE:
+        *val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
+        return 0;
+    case MSR_MTRR_CAP:
+        *val = 0;       /* no variable or fixed ranges, no WC */
+        return 0;
+    case MSR_MTRR_DEF_TYPE:
+        *val = 0xc06;   /* enabled, write-back */
+        return 0;
+    default:
+        return -EPERM;
+    }
+}
+
+int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    struct vmcb *vmcb = v->hvm.vmcb;
+
+    switch (msr) {
+    case MSR_EFER:        /* LMA is the CPU's to set: a write keeps it */
+        if (val & ~EFER_VALID)
+            return -EPERM;
+        vmcb->save.efer = (val & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA) | EFER_SVME;
+        return 0;
+    case MSR_PAT:
+        if (!pat_valid(val))
+            return -EPERM;
+        vmcb->save.g_pat = val;
+        return 0;
+    case MSR_TSC:
+        vmcb->ctl.tsc_offset = val - rdtsc();
+        return 0;
+    case MSR_MTRR_DEF_TYPE:
+        return 0;
+    case MSR_XEN_HYPERCALL:
+        return hypercall_page_install(v, val);
+    default:
+        return -EPERM;
+    }
+}

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * SVM exit handling: every #VMEXIT of a vCPU comes here.  CPUID and MSRs go
+ * to the per-domain policy, VMMCALL to the hypercall table, port I/O to the
+ * (nearly empty) PVH port space with the 0xE9 debug console, HLT blocks,
+ * nested page faults on unbacked memory and triple faults crash the domain,
+ * and the SVM instructions raise #UD.  Instruction lengths come from Keel's
+ * decoder: QEMU's TCG has no NRIP save.
+ */
+#include <asm/hvm_vcpu.h>
+#include <asm/svm/svm.h>
+#include <asm/svm/vmcb.h>
+#include <asm/x86_decode.h>
+#include <keel/domain.h>
+#include <keel/errno.h>
+#include <keel/hypercall.h>
+#include <keel/lib.h>
+
+#define EFER_LMA            (1ULL << 10)
+#define SEG_ATTR_L          (1u << 9)
+#define SEG_ATTR_DB         (1u << 10)
+#define IOIO_TYPE_IN        (1u << 0)
+#define IOIO_STRING         (1u << 2)
+#define DEBUG_CONSOLE_PORT  0xe9
+
+static enum x86_mode guest_mode(const struct vcpu *v)
+{
+    const struct vmcb_save *s = &v->hvm.vmcb->save;
+
+    if (!(s->cr0 & 1))
+        return X86_MODE_16;
+    return x86_mode_of(s->efer & EFER_LMA, s->cs.attr & SEG_ATTR_L, s->cs.attr & SEG_ATTR_DB);
+}
+
+bool svm_skip_instruction(struct vcpu *v, uint8_t expected_len)
+{
+    struct vmcb_save *s = &v->hvm.vmcb->save;
+    uint8_t bytes[15];
+    struct x86_insn insn;
+    uint64_t rip = s->cs.base + s->rip;
+    size_t avail = 0;
+
+    /* Read what can be read of the 15 bytes (the instruction may end just
+     * before an unmapped page). */
+    while (avail < sizeof(bytes) && copy_from_guest(v, bytes + avail, rip + avail, 1) == 0)
+        avail++;
+    if (avail == 0 || x86_decode(&insn, bytes, avail, guest_mode(v)) < 0) {
+        domain_crash(v->domain, "cannot decode the instruction at %lx", s->rip);
+        return false;
+    }
+    if (expected_len && insn.len < expected_len) {
+        domain_crash(v->domain, "instruction at %lx is %u bytes, expected %u", s->rip,
+                     insn.len, expected_len);
+        return false;
+    }
+    s->rip += insn.len;
+    if (guest_mode(v) != X86_MODE_64)
+        s->rip &= 0xffffffffULL;
+    return true;
+}
+
+static void handle_cpuid(struct vcpu *v)
+{
+    struct vmcb_save *s = &v->hvm.vmcb->save;
+    uint32_t r[4];
+
+    guest_cpuid(v, (uint32_t)s->rax, (uint32_t)v->hvm.regs.rcx, r);
+    if (!svm_skip_instruction(v, 2))
+        return;
+    s->rax = r[0];
+    v->hvm.regs.rbx = r[1];
+    v->hvm.regs.rcx = r[2];
+    v->hvm.regs.rdx = r[3];
+}
+
+static void handle_msr(struct vcpu *v)
+{
+    struct vmcb *vmcb = v->hvm.vmcb;
+    uint32_t msr = (uint32_t)v->hvm.regs.rcx;
+    uint64_t val;
+
+    if (vmcb->ctl.exitinfo1 == 0) {
+        if (guest_rdmsr(v, msr, &val) < 0) {
+            svm_inject_gp(v);
+            return;
+        }
+        if (!svm_skip_instruction(v, 2))
+            return;
+        vmcb->save.rax = (uint32_t)val;
+        v->hvm.regs.rdx = val >> 32;
+    } else {
+        val = (uint32_t)vmcb->save.rax | (v->hvm.regs.rdx << 32);
+        if (guest_wrmsr(v, msr, val) < 0) {
+            svm_inject_gp(v);
+            return;
+        }
+        svm_skip_instruction(v, 2);
+    }
+}
+
+/* PVH has no I/O ports: reads return all ones, writes are dropped, except
+ * the 0xE9 debug console.  String forms are skipped whole. */
+static void handle_ioio(struct vcpu *v)
+{
+    struct vmcb *vmcb = v->hvm.vmcb;
+    uint64_t info = vmcb->ctl.exitinfo1;
+    uint16_t port = (uint16_t)(info >> 16);
+    unsigned int size = (info >> 4) & 7;     /* 1, 2 or 4 (one-hot in bits 4-6) */
+
+    if (!(info & IOIO_STRING)) {
+        if (info & IOIO_TYPE_IN) {
+            uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
+            vmcb->save.rax |= mask;
+        } else if (port == DEBUG_CONSOLE_PORT) {
+            char c = (char)vmcb->save.rax;
+            domain_console_write(v->domain, &c, 1);
+        }
+    }
+    vmcb->save.rip = vmcb->ctl.exitinfo2;      /* the next RIP, given for IOIO */
+}
+
+static void handle_vmmcall(struct vcpu *v)
+{
+    if (!svm_skip_instruction(v, 3))
+        return;
+    hypercall_dispatch(v);
+}
+
+/* #UD: an Intel VMCALL (0f 01 c1) is a hypercall too; anything else is the
+ * guest's own #UD. */
+static void handle_ud(struct vcpu *v)
+{
+    struct vmcb_save *s = &v->hvm.vmcb->save;
+    uint8_t bytes[3];
+
+    if (copy_from_guest(v, bytes, s->cs.base + s->rip, 3) == 0 &&
+        bytes[0] == 0x0f && bytes[1] == 0x01 && bytes[2] == 0xc1) {
+        s->rip += 3;
+        hypercall_dispatch(v);
+        return;
+    }
+    svm_inject_ud(v);
+}
+
+static void handle_npf(struct vcpu *v)
+{
+    const struct vmcb *vmcb = v->hvm.vmcb;
+
+    domain_crash(v->domain, "access to unbacked guest-physical address %lx "
+                 "(fault code %lx) at RIP %lx", vmcb->ctl.exitinfo2, vmcb->ctl.exitinfo1,
+                 vmcb->save.rip);
+}
+
+void svm_handle_exit(struct vcpu *v)
+{
+    struct vmcb *vmcb = v->hvm.vmcb;
+    uint64_t code = vmcb->ctl.exitcode;
+
+    switch (code) {
+    case SVM_EXIT_INTR:
+    case SVM_EXIT_NMI:
+    case SVM_EXIT_SMI:
+    case SVM_EXIT_INIT:
+        break;      /* the host takes it once GIF is set again */
+    case SVM_EXIT_CPUID:
+        handle_cpuid(v);
+        break;
+    case SVM_EXIT_MSR:
+        handle_msr(v);
+        break;
+    case SVM_EXIT_IOIO:
+        handle_ioio(v);
+        break;
+    case SVM_EXIT_HLT:
+        if (svm_skip_instruction(v, 1))
+            vcpu_block(v);
+        break;
+    case SVM_EXIT_VMMCALL:
+        handle_vmmcall(v);
+        break;
+    case SVM_EXIT_EXCP_BASE + 6:
+        handle_ud(v);
+        break;
+    case SVM_EXIT_NPF:
+        handle_npf(v);
+        break;
+    case SVM_EXIT_SHUTDOWN:
+        domain_crash(v->domain, "triple fault at RIP %lx", vmcb->save.rip);
+        break;
+    case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:
+    case SVM_EXIT_STGI: case SVM_EXIT_CLGI: case SVM_EXIT_SKINIT:
+    case SVM_EXIT_INVLPGA: case SVM_EXIT_MONITOR: case SVM_EXIT_MWAIT:
+    case SVM_EXIT_ICEBP:
+        svm_inject_ud(v);
+        break;
+    case SVM_EXIT_INVALID:
+        domain_crash(v->domain, "VMRUN refused the vCPU state (invalid VMCB)");
+        break;
+    default:
+        domain_crash(v->domain, "unhandled SVM exit 0x%lx (info %lx %lx) at RIP %lx", code,
+                     vmcb->ctl.exitinfo1, vmcb->ctl.exitinfo2, vmcb->save.rip);
+        break;
+    }
+}

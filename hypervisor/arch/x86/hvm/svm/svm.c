@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * AMD SVM: enabling it on each CPU (EFER.SVME and the host save area),
+ * building a vCPU's VMCB (intercepts, permission bitmaps that deny by
+ * default, nested paging), ASIDs with generation-based flushing, and the run
+ * loop that enters the guest and hands every exit to svm_handle_exit().
+ */
+#include <asm/hvm_vcpu.h>
+#include <asm/irqflags.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/svm/svm.h>
+#include <asm/svm/vmcb.h>
+#include <keel/domain.h>
+#include <keel/errno.h>
+#include <keel/lib.h>
+#include <keel/page_alloc.h>
+#include <keel/panic.h>
+#include <keel/smp.h>
+#include <keel/softirq.h>
+#include <keel/xmalloc.h>
+
+#define MSR_VM_HSAVE_PA     0xc0010117
+#define IOPM_ORDER          2           /* 12 KiB used */
+#define MSRPM_ORDER         1           /* 8 KiB */
+
+struct svm_cpu {
+    paddr_t hsave_pa;           /* VMRUN's host save area */
+    paddr_t host_vmcb_pa;       /* VMSAVE/VMLOAD of the host's hidden state */
+    uint32_t next_asid;
+    uint64_t asid_generation;
+    bool flush_all;             /* a new generation: flush every ASID once */
+};
+
+static struct svm_cpu svm_cpus[NR_CPUS];
+static uint32_t max_asid;
+static paddr_t iopm_pa, msrpm_pa;
+
+void svm_vmrun(struct guest_regs *regs, paddr_t vmcb, paddr_t host_vmcb);
+
+bool hvm_available(void)
+{
+    return cpu_features.svm && cpu_features.npt;
+}
+
+static paddr_t alloc_filled(unsigned int order, uint8_t fill)
+{
+    pfn_t pfn = page_alloc(order);
+
+    if (pfn == PFN_INVALID)
+        panic("svm: out of memory at boot");
+    memset(pfn_to_virt(pfn), fill, PAGE_SIZE << order);
+    return pfn << PAGE_SHIFT;
+}
+
+void hvm_cpu_init(void)
+{
+    struct svm_cpu *sc = &svm_cpus[smp_processor_id()];
+
+    if (!hvm_available())
+        return;
+    if (smp_processor_id() == 0) {
+        max_asid = cpuid(0x8000000a).ebx - 1;
+        iopm_pa = alloc_filled(IOPM_ORDER, 0xff);   /* every port intercepted */
+        msrpm_pa = alloc_filled(MSRPM_ORDER, 0xff); /* every MSR intercepted */
+    }
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    sc->hsave_pa = alloc_filled(0, 0);
+    sc->host_vmcb_pa = alloc_filled(0, 0);
+    wrmsr(MSR_VM_HSAVE_PA, sc->hsave_pa);
+    sc->next_asid = 1;
+    sc->asid_generation = 1;
+    sc->flush_all = true;
+}
+
+static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attr, uint32_t limit, uint64_t base)
+{
+    s->sel = sel;
+    s->attr = attr;
+    s->limit = limit;
+    s->base = base;
+}
+
+static void vmcb_init_intercepts(struct vmcb *vmcb)
+{
+    struct vmcb_control *c = &vmcb->ctl;
+
+    c->intercept_exceptions = 1u << 6;          /* #UD: VMCALL from a guest that guessed Intel */
+    c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
+                         SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
+                         SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
+                         SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASKSW | SVM_INTERCEPT_SHUTDOWN;
+    c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+                         SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+                         SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_MONITOR |
+                         SVM_INTERCEPT_MWAIT;
+    c->iopm_base_pa = iopm_pa;
+    c->msrpm_base_pa = msrpm_pa;
+    c->int_ctl = SVM_V_INTR_MASKING;
+}
+
+int hvm_vcpu_init(struct vcpu *v)
+{
+    pfn_t pfn = page_alloc(0);
+
+    if (pfn == PFN_INVALID)
+        return -ENOMEM;
+    v->hvm.vmcb = pfn_to_virt(pfn);             /* zeroed by page_alloc */
+    v->hvm.vmcb_pa = pfn << PAGE_SHIFT;
+    v->hvm.asid_cpu = -1;
+    vmcb_init_intercepts(v->hvm.vmcb);
+    v->hvm.vmcb->ctl.np_ctl = 1;
+    v->hvm.vmcb->ctl.n_cr3 = p2m_root_maddr(&v->domain->p2m);
+    v->hvm.vmcb->save.g_pat = 0x0007040600070406ULL;    /* the reset PAT */
+    /* FXSAVE image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
+    *(uint16_t *)&v->hvm.fpu_area[0] = 0x37f;
+    *(uint32_t *)&v->hvm.fpu_area[24] = 0x1f80;
+    v->hvm.fpu_saved = true;
+    return 0;
+}
+
+void hvm_vcpu_destroy(struct vcpu *v)
+{
+    if (v->hvm.vmcb)
+        page_free(v->hvm.vmcb_pa >> PAGE_SHIFT, 0);
+    v->hvm.vmcb = NULL;
+}
+
+void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
+{
+    struct vmcb_save *s = &v->hvm.vmcb->save;
+
+    set_seg(&s->cs, 0x08, 0xc9b, 0xffffffff, 0);    /* 32-bit code, accessed */
+    set_seg(&s->ds, 0x10, 0xc93, 0xffffffff, 0);
+    set_seg(&s->es, 0x10, 0xc93, 0xffffffff, 0);
+    set_seg(&s->ss, 0x10, 0xc93, 0xffffffff, 0);
+    set_seg(&s->fs, 0x10, 0xc93, 0xffffffff, 0);
+    set_seg(&s->gs, 0x10, 0xc93, 0xffffffff, 0);
+    set_seg(&s->tr, 0x18, 0x8b, 0x67, 0);           /* 32-bit busy TSS */
+    set_seg(&s->ldtr, 0, 0x82, 0, 0);
+    set_seg(&s->gdtr, 0, 0, 0, 0);
+    set_seg(&s->idtr, 0, 0, 0, 0);
+    s->cpl = 0;
+    s->cr0 = 0x11;                                  /* PE | ET */
+    s->cr3 = 0;
+    s->cr4 = 0;
+    s->efer = EFER_SVME;                            /* required by VMRUN; hidden */
+    s->rflags = 0x2;
+    s->rip = entry;
+    s->rsp = 0;
+    s->rax = 0;
+    s->dr6 = 0xffff0ff0;
+    s->dr7 = 0x400;
+    memset(&v->hvm.regs, 0, sizeof(v->hvm.regs));
+    v->hvm.regs.rbx = ebx;
+}
+
+/* Give v an ASID valid on this CPU; a new generation flushes them all. */
+static void svm_assign_asid(struct vcpu *v, unsigned int cpu)
+{
+    struct svm_cpu *sc = &svm_cpus[cpu];
+    struct vmcb_control *c = &v->hvm.vmcb->ctl;
+
+    c->tlb_control = SVM_TLB_FLUSH_NONE;
+    if (v->hvm.asid_cpu == (int32_t)cpu && v->hvm.asid_generation == sc->asid_generation)
+        return;
+    if (sc->next_asid > max_asid) {
+        sc->asid_generation++;
+        sc->next_asid = 1;
+        sc->flush_all = true;
+    }
+    v->hvm.asid = sc->next_asid++;
+    v->hvm.asid_generation = sc->asid_generation;
+    v->hvm.asid_cpu = (int32_t)cpu;
+    c->asid = v->hvm.asid;
+    c->tlb_control = sc->flush_all ? SVM_TLB_FLUSH_ALL : SVM_TLB_FLUSH_GUEST;
+    sc->flush_all = false;
+}
+
+/* A guest's x87/SSE state lives in the registers while it runs on this CPU
+ * (Keel never touches them); it is saved when the vCPU is descheduled. */
+void hvm_vcpu_save_fpu(struct vcpu *v)
+{
+    __asm__ volatile("fxsave64 %0" : "=m"(v->hvm.fpu_area));
+    v->hvm.fpu_saved = true;
+}
+
+void hvm_vcpu_restore_fpu(struct vcpu *v)
+{
+    if (!v->hvm.fpu_saved)
+        return;
+    __asm__ volatile("fxrstor64 %0" : : "m"(v->hvm.fpu_area));
+    v->hvm.fpu_saved = false;
+}
+
+static void svm_enter_guest(struct vcpu *v, unsigned int cpu)
+{
+    struct vmcb_control *c = &v->hvm.vmcb->ctl;
+
+    svm_assign_asid(v, cpu);
+    if (v->hvm.pending_event) {
+        c->eventinj = v->hvm.pending_event;
+        v->hvm.pending_event = 0;
+    }
+    local_irq_disable();
+    __asm__ volatile("clgi" ::: "memory");
+    local_irq_enable();             /* GIF=0 holds interrupts until STGI */
+    svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, svm_cpus[cpu].host_vmcb_pa);
+    local_irq_disable();
+    __asm__ volatile("stgi" ::: "memory");
+    local_irq_enable();             /* pending host interrupts are taken here */
+    v->exits++;
+}
+
+void hvm_vcpu_run(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+
+    hvm_vcpu_restore_fpu(v);
+    while (v->state == VCPU_RUNNING && v->domain->state == DOMAIN_RUNNING &&
+           !softirq_pending(cpu)) {
+        svm_enter_guest(v, cpu);
+        svm_handle_exit(v);
+    }
+    hvm_vcpu_save_fpu(v);
+}
+
+void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
+{
+    v->hvm.pending_event = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXC | vector |
+                           (has_error ? SVM_EVTINJ_EV | ((uint64_t)error << 32) : 0);
+}

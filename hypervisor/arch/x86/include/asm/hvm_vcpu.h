@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vendor-neutral HVM part of a vCPU, and the interface the common code
+ * uses to run one.  SVM implements it (arch/x86/hvm/svm/); VMX will too.
+ */
+#ifndef ASM_HVM_VCPU_H
+#define ASM_HVM_VCPU_H
+
+/* Offsets in struct guest_regs, for the world switch. */
+#define GREG_RBX    0
+#define GREG_RCX    8
+#define GREG_RDX    16
+#define GREG_RSI    24
+#define GREG_RDI    32
+#define GREG_RBP    40
+#define GREG_R8     48
+
+#ifndef __ASSEMBLY__
+#include <keel/types.h>
+
+/* Guest general registers not kept in the VMCB (RAX, RSP, RIP are). */
+struct guest_regs {
+    uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+BUILD_BUG_ON(offsetof(struct guest_regs, rdi) != GREG_RDI);
+BUILD_BUG_ON(offsetof(struct guest_regs, r8) != GREG_R8);
+
+struct vmcb;
+
+struct hvm_vcpu {
+    struct guest_regs regs;
+    struct vmcb *vmcb;
+    paddr_t vmcb_pa;
+    uint32_t asid;
+    uint64_t asid_generation;   /* of asid_cpu's allocator */
+    int32_t asid_cpu;           /* CPU the ASID belongs to, -1 none */
+    uint64_t pending_event;     /* EVENTINJ to deliver on the next entry, 0 none */
+    uint8_t fpu_area[512] __aligned(16);  /* FXSAVE image while not running */
+    bool fpu_saved;
+};
+
+struct vcpu;
+struct domain;
+
+bool hvm_available(void);               /* SVM with NPT on this machine */
+void hvm_cpu_init(void);                /* enable on this CPU */
+int hvm_vcpu_init(struct vcpu *v);      /* VMCB etc.; -ENOMEM */
+void hvm_vcpu_destroy(struct vcpu *v);
+/* Start state of the PVH boot protocol: 32-bit flat, paging off. */
+void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx);
+/* Run v until it must be rescheduled (blocked, preempted, shut down). */
+void hvm_vcpu_run(struct vcpu *v);
+void hvm_vcpu_save_fpu(struct vcpu *v);
+void hvm_vcpu_restore_fpu(struct vcpu *v);
+
+/* Guest virtual memory, through the guest's own page tables and the p2m. */
+int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len);
+
+#endif /* __ASSEMBLY__ */
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* SVM internals shared by the files of arch/x86/hvm/svm/. */
+#ifndef ASM_SVM_SVM_H
+#define ASM_SVM_SVM_H
+
+#include <keel/types.h>
+
+struct vcpu;
+
+void svm_handle_exit(struct vcpu *v);
+void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+#define svm_inject_gp(v)    svm_inject_exception((v), 13, true, 0)
+#define svm_inject_ud(v)    svm_inject_exception((v), 6, false, 0)
+
+/* Advance the guest's RIP past the instruction at it, whose length the
+ * decoder finds (TCG has no NRIP save); false if the bytes cannot be read
+ * or decoded (the domain has been crashed). */
+bool svm_skip_instruction(struct vcpu *v, uint8_t expected_len);
+
+/* CPUID and MSR policy (cpuid.c, msr.c). */
+void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);    /* -EPERM: #GP */
+int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
+
+#endif

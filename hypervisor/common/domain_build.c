@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot-time domains.  With the dom0less option every multiboot module is a
+ * PVH kernel for an unprivileged domain of its own; its module command line
+ * holds Keel's settings for it, then "--", then the guest's command line:
+ *     module2 /boot/guest mem=64M vcpus=2 name=web -- console=hvc0
+ * Each domain gets RAM from guest-physical 0, its ELF segments loaded, a
+ * struct hvm_start_info (command line, memory map) placed after the kernel,
+ * and its first vCPU started at the PVH entry.
+ */
+#include <asm/hvm_vcpu.h>
+#include <asm/page.h>
+#include <keel/bootinfo.h>
+#include <keel/cmdline.h>
+#include <keel/domain.h>
+#include <keel/elf_loader.h>
+#include <keel/errno.h>
+#include <keel/lib.h>
+#include <keel/machine.h>
+#include <keel/pvh.h>
+#include <public/arch-x86/hvm/start_info.h>
+
+#define DEFAULT_MEM         MiB(64)
+#define MIN_MEM             MiB(2)
+#define MAX_BOOT_MEM        GiB(3)          /* below the 4 GiB hole */
+#define START_INFO_AREA     (64 * 1024)
+#define LEGACY_HOLE_START   0xa0000
+#define LEGACY_HOLE_END     0x100000
+
+struct domain_config {
+    uint64_t mem;
+    uint64_t vcpus;
+    char name[32];
+    const char *guest_cmdline;
+};
+
+static int parse_one(struct domain_config *cfg, const char *opt, size_t len)
+{
+    char buf[64];
+
+    if (len >= sizeof(buf))
+        return -EINVAL;
+    memcpy(buf, opt, len);
+    buf[len] = '\0';
+    if (!strncmp(buf, "mem=", 4))
+        return parse_size(buf + 4, &cfg->mem);
+    if (!strncmp(buf, "vcpus=", 6))
+        return parse_uint(buf + 6, &cfg->vcpus);
+    if (!strncmp(buf, "name=", 5)) {
+        strlcpy(cfg->name, buf + 5, sizeof(cfg->name));
+        return 0;
+    }
+    return -EINVAL;
+}
+
+static int parse_config(const char *cmdline, struct domain_config *cfg)
+{
+    const char *p = cmdline;
+
+    cfg->mem = DEFAULT_MEM;
+    cfg->vcpus = 1;
+    cfg->guest_cmdline = "";
+    while (*p) {
+        size_t len;
+        while (*p == ' ')
+            p++;
+        if (!strncmp(p, "--", 2) && (p[2] == ' ' || p[2] == '\0')) {
+            cfg->guest_cmdline = p[2] ? p + 3 : p + 2;
+            break;
+        }
+        for (len = 0; p[len] && p[len] != ' '; len++)
+            ;
+        if (len && parse_one(cfg, p, len) < 0) {
+            pr_err("domain: bad setting '%.*s' (use mem=SIZE vcpus=N name=NAME -- "
+                   "guest options)\n", (int)len, p);
+            return -EINVAL;
+        }
+        p += len;
+    }
+    if (cfg->mem < MIN_MEM || cfg->mem > MAX_BOOT_MEM || cfg->vcpus < 1 ||
+        cfg->vcpus > MAX_VCPUS) {
+        pr_err("domain: mem must be 2M..3G and vcpus 1..%u\n", MAX_VCPUS);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int ops_copy(void *ctx, uint64_t gpa, const void *src, uint64_t len)
+{
+    return copy_to_gpa(ctx, gpa, src, len);
+}
+
+static int ops_zero(void *ctx, uint64_t gpa, uint64_t len)
+{
+    return zero_gpa(ctx, gpa, len);
+}
+
+static int load_kernel(struct domain *d, const struct boot_module *m,
+                       const struct domain_config *cfg, uint32_t *entry, uint32_t *ebx)
+{
+    static struct elf_image img;        /* boot is single-threaded */
+    const void *image = phys_to_virt(m->start);
+    uint64_t len = m->end - m->start, area, si_gpa;
+    struct gpa_write_ops ops = { d, ops_copy, ops_zero };
+    struct hvm_memmap_table_entry map[2] = {
+        { .addr = 0, .size = LEGACY_HOLE_START, .type = XEN_HVM_MEMMAP_TYPE_RAM },
+        { .addr = LEGACY_HOLE_END, .size = cfg->mem - LEGACY_HOLE_END,
+          .type = XEN_HVM_MEMMAP_TYPE_RAM },
+    };
+    struct pvh_start_params params = {
+        .cmdline = cfg->guest_cmdline, .memmap = map, .nr_memmap = 2,
+    };
+    int rc;
+
+    if ((rc = elf_parse(&img, image, len, 0, cfg->mem)) < 0 || (rc = elf_check_pvh(&img)) < 0)
+        return rc;
+    elf_log_image(&img);
+    if ((rc = elf_load(&img, image, len, &ops)) < 0)
+        return rc;
+    area = ALIGN_UP(img.paddr_hi, PAGE_SIZE);
+    if (area + START_INFO_AREA > cfg->mem) {
+        pr_err("domain: no room for the start info above the kernel\n");
+        return -ENOSPC;
+    }
+    rc = pvh_build_start_info(&params, area, START_INFO_AREA, &ops, &si_gpa);
+    if (rc < 0)
+        return rc;
+    *entry = img.phys32_entry;
+    *ebx = (uint32_t)si_gpa;
+    return 0;
+}
+
+static int build_domain(uint16_t domid, const struct boot_module *m)
+{
+    struct domain_config cfg;
+    struct domain *d;
+    uint32_t entry = 0, ebx = 0;
+    int rc;
+
+    memset(&cfg, 0, sizeof(cfg));
+    snprintf(cfg.name, sizeof(cfg.name), "boot%u", domid);
+    if ((rc = parse_config(m->cmdline, &cfg)) < 0)
+        return rc;
+    d = domain_create(domid, cfg.name, (uint32_t)cfg.vcpus, cfg.mem >> PAGE_SHIFT, false);
+    if (!d)
+        return -ENOMEM;
+    rc = domain_populate_ram(d, 0, cfg.mem >> PAGE_SHIFT);
+    if (rc == 0)
+        rc = load_kernel(d, m, &cfg, &entry, &ebx);
+    if (rc < 0) {
+        pr_err("domain: d%u (%s) not started: error %d\n", domid, cfg.name, rc);
+        domain_destroy(d);          /* never ran: does not count as unclean */
+        return rc;
+    }
+    hvm_vcpu_set_pvh_entry(d->vcpus[0], entry, ebx);
+    pr_info("domain: d%u (%s): %lu MiB, %u vCPU%s, entry 0x%x, start info 0x%x\n", domid,
+            d->name, cfg.mem >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", entry, ebx);
+    vcpu_wake(d->vcpus[0]);
+    return 0;
+}
+
+/* Build a domain from each module; the number started. */
+uint32_t build_boot_domains(const struct boot_info *bi)
+{
+    uint32_t started = 0;
+
+    for (uint32_t i = 0; i < bi->nr_modules; i++)
+        if (build_domain((uint16_t)(i + 1), &bi->modules[i]) == 0)
+            started++;
+    if (started)
+        domains_boot_complete();
+    return started;
+}
+
+/* dom0less: when the last boot domain has ended there is nothing left to
+ * run; power off, with status 0 only if every domain powered itself off. */
+void domains_all_ended(bool all_clean)
+{
+    pr_info("domain: every domain has ended (%s); powering off\n",
+            all_clean ? "all powered off" : "not all cleanly");
+    machine_poweroff(all_clean ? 0 : 1);
+}

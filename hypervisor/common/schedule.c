@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A simple round-robin scheduler: one run queue per CPU, vCPUs of a domain
+ * spread over CPUs when they are created, a 10 ms time slice.  Each CPU's
+ * idle loop calls schedule_cpu(), which runs queued vCPUs one slice at a
+ * time; a vCPU leaves its CPU when it blocks, yields, its slice ends
+ * (SCHEDULE_SOFTIRQ) or its domain stops.  The real scheduler is later work.
+ */
+#include <asm/hvm_vcpu.h>
+#include <asm/smp.h>
+#include <keel/domain.h>
+#include <keel/lib.h>
+#include <keel/smp.h>
+#include <keel/softirq.h>
+#include <keel/spinlock.h>
+#include <keel/timer.h>
+
+#define TIME_SLICE  MILLISECS(10)
+
+struct runq {
+    spinlock_t lock;
+    struct vcpu *head, *tail;
+    struct timer slice;
+};
+
+static struct runq runqs[NR_CPUS];
+
+static void enqueue(struct runq *rq, struct vcpu *v)
+{
+    v->runq_next = NULL;
+    if (rq->tail)
+        rq->tail->runq_next = v;
+    else
+        rq->head = v;
+    rq->tail = v;
+}
+
+static struct vcpu *dequeue(struct runq *rq)
+{
+    struct vcpu *v = rq->head;
+
+    if (v) {
+        rq->head = v->runq_next;
+        if (!rq->head)
+            rq->tail = NULL;
+        v->runq_next = NULL;
+    }
+    return v;
+}
+
+static void remove_queued(struct runq *rq, struct vcpu *v)
+{
+    struct vcpu **pp = &rq->head, *prev = NULL;
+
+    for (; *pp; prev = *pp, pp = &(*pp)->runq_next) {
+        if (*pp == v) {
+            *pp = v->runq_next;
+            if (rq->tail == v)
+                rq->tail = prev;
+            v->runq_next = NULL;
+            return;
+        }
+    }
+}
+
+static void slice_expired(void *data)
+{
+    raise_softirq(SCHEDULE_SOFTIRQ);    /* makes the run loop give the CPU up */
+}
+
+static void schedule_softirq(void)
+{
+    /* Nothing to do here: being pending is what ends the current slice. */
+}
+
+void scheduler_init(void)
+{
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+        spin_lock_init(&runqs[cpu].lock, "runq", 0);
+    open_softirq(SCHEDULE_SOFTIRQ, schedule_softirq);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    struct runq *rq = &runqs[v->processor];
+    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    bool queued = false;
+
+    if ((v->state == VCPU_BLOCKED || v->state == VCPU_OFFLINE) &&
+        v->domain->state == DOMAIN_RUNNING) {
+        v->state = VCPU_RUNNABLE;
+        enqueue(rq, v);
+        queued = true;
+    }
+    spin_unlock_irqrestore(&rq->lock, flags);
+    if (queued)
+        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+}
+
+/* Called by v itself, from an exit on its CPU. */
+void vcpu_block(struct vcpu *v)
+{
+    v->state = VCPU_BLOCKED;
+}
+
+void vcpu_yield(struct vcpu *v)
+{
+    raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+void schedule_stop_domain(struct domain *d)
+{
+    uint32_t stopped = 0;
+
+    for (uint32_t i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        struct runq *rq = &runqs[v->processor];
+        unsigned long flags = spin_lock_irqsave(&rq->lock);
+
+        if (v->state == VCPU_RUNNING) {
+            /* Its CPU stops it after the current exit. */
+            if (v->processor != smp_processor_id())
+                smp_send_event_check(v->processor);
+        } else if (v->state != VCPU_PAUSED) {
+            if (v->state == VCPU_RUNNABLE)
+                remove_queued(rq, v);
+            v->state = VCPU_PAUSED;
+            stopped++;
+        }
+        spin_unlock_irqrestore(&rq->lock, flags);
+    }
+    if (stopped && __atomic_sub_fetch(&d->live_vcpus, stopped, __ATOMIC_ACQ_REL) == 0)
+        domain_destroy(d);
+}
+
+/* After a run: requeue, or stop it for its domain's teardown. */
+static void after_run(struct runq *rq, struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    bool last = false;
+
+    if (d->state != DOMAIN_RUNNING) {
+        v->state = VCPU_PAUSED;
+        last = __atomic_sub_fetch(&d->live_vcpus, 1, __ATOMIC_ACQ_REL) == 0;
+    } else if (v->state == VCPU_RUNNING) {
+        v->state = VCPU_RUNNABLE;
+        enqueue(rq, v);
+    }
+    spin_unlock_irqrestore(&rq->lock, flags);
+    if (last)
+        domain_destroy(d);
+}
+
+void schedule_cpu(void)
+{
+    unsigned int cpu = smp_processor_id();
+    struct runq *rq = &runqs[cpu];
+
+    for (;;) {
+        unsigned long flags = spin_lock_irqsave(&rq->lock);
+        struct vcpu *v = dequeue(rq);
+
+        if (v)
+            v->state = VCPU_RUNNING;
+        spin_unlock_irqrestore(&rq->lock, flags);
+        if (!v)
+            return;
+        init_timer(&rq->slice, slice_expired, NULL, cpu);
+        set_timer(&rq->slice, NOW() + TIME_SLICE);
+        if (v->domain->state == DOMAIN_RUNNING)
+            hvm_vcpu_run(v);
+        kill_timer(&rq->slice);
+        after_run(rq, v);
+        do_softirq();
+    }
+}

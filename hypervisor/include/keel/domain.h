@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Domains and vCPUs.  A domain owns its memory (every frame it owns has
+ * page_info.owner = its domid), its p2m and its vCPUs; a vCPU is scheduled
+ * on one CPU at a time.  Boot-time domains are built from multiboot modules
+ * (common/domain_build.c); lifecycle in common/domain.c.
+ */
+#ifndef KEEL_DOMAIN_H
+#define KEEL_DOMAIN_H
+
+#include <asm/hvm_vcpu.h>
+#include <keel/p2m.h>
+#include <keel/spinlock.h>
+#include <keel/timer.h>
+#include <keel/types.h>
+#include <public/hvm/params.h>
+
+#define MAX_DOMAINS         64
+#define MAX_VCPUS           64
+
+enum vcpu_state {
+    VCPU_OFFLINE,       /* not started (secondary vCPUs before INIT/SIPI) */
+    VCPU_RUNNABLE,      /* on a run queue */
+    VCPU_RUNNING,       /* on its CPU now */
+    VCPU_BLOCKED,       /* HLT or SCHEDOP_block: waits for an event */
+    VCPU_PAUSED,        /* stopped by Keel (domain shutting down) */
+};
+
+enum domain_state {
+    DOMAIN_RUNNING,
+    DOMAIN_SHUTDOWN,    /* the guest asked (SCHEDOP_shutdown) */
+    DOMAIN_CRASHED,     /* Keel stopped it after a fatal guest error */
+    DOMAIN_DEAD,        /* torn down, memory returned */
+};
+
+struct domain;
+
+struct vcpu {
+    uint32_t vcpu_id;
+    struct domain *domain;
+    enum vcpu_state state;
+    uint32_t processor;         /* the CPU it runs on */
+    struct vcpu *runq_next;     /* run queue link */
+    uint64_t exits;             /* VM exits taken, for statistics */
+    struct hvm_vcpu hvm;        /* the arch part: VMCB, registers, ASID */
+};
+
+struct domain {
+    uint16_t domid;
+    bool privileged;            /* dom0 */
+    char name[32];
+    enum domain_state state;
+    uint32_t shutdown_reason;   /* SHUTDOWN_* when state is SHUTDOWN */
+    spinlock_t lock;
+    struct p2m p2m;
+    uint64_t tot_pages;         /* frames owned */
+    uint64_t max_pages;
+    uint32_t nr_vcpus;
+    struct vcpu *vcpus[MAX_VCPUS];
+    uint64_t hvm_params[HVM_NR_PARAMS];
+    uint64_t hypercall_page_gfn; /* where the guest asked for it, or ~0 */
+    char console_line[128];     /* console output collected up to a newline */
+    uint32_t console_len;
+    uint32_t live_vcpus;        /* vCPUs not yet stopped for teardown */
+    struct mem_chunk *chunks;   /* the RAM it owns, as allocated */
+    uint32_t nr_chunks, cap_chunks;
+};
+
+struct mem_chunk {
+    mfn_t mfn;
+    uint32_t order;
+};
+
+/* A domain with nr_vcpus vCPUs (offline) and an empty p2m; NULL if out of
+ * IDs or memory (logged). */
+struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus,
+                             uint64_t max_pages, bool privileged);
+
+/* Give the domain 'pages' frames of RAM at guest-physical [gfn, gfn+pages),
+ * in 2 MiB pieces where aligned; 0 or -ENOMEM (nothing half-done counts
+ * against max_pages: the caller destroys the domain on failure). */
+int domain_populate_ram(struct domain *d, gfn_t gfn, uint64_t pages);
+
+/* Copy to and from guest-physical memory (through the p2m); -EFAULT when
+ * any part is not RAM of the domain. */
+int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
+int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
+int zero_gpa(struct domain *d, uint64_t gpa, uint64_t len);
+
+/* The guest asked to stop (SCHEDOP_shutdown) or Keel found it broken:
+ * pause every vCPU; the domain is torn down once none runs. */
+void domain_shutdown(struct domain *d, uint32_t reason);
+void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+
+/* Boot-time domains ended: called when the last one is torn down after
+ * domains_boot_complete() (or by it, if none is left by then). */
+void domains_all_ended(bool all_clean);
+void domains_boot_complete(void);
+
+/* Tear down a domain none of whose vCPUs runs: memory scrubbed and freed. */
+void domain_destroy(struct domain *d);
+
+struct domain *domain_by_id(uint16_t domid);
+uint32_t domains_alive(void);
+
+/* Console output of a guest: buffered per line, printed as "(dN) line". */
+void domain_console_write(struct domain *d, const char *buf, uint32_t len);
+
+struct boot_info;
+/* dom0less: a domain from each boot module (common/domain_build.c);
+ * returns how many started. */
+uint32_t build_boot_domains(const struct boot_info *bi);
+
+/* Scheduling (common/schedule.c). */
+void vcpu_wake(struct vcpu *v);
+void vcpu_block(struct vcpu *v);
+void vcpu_yield(struct vcpu *v);
+void schedule_cpu(void);       /* run vCPUs from this CPU's queue until none */
+void scheduler_init(void);
+/* Take every vCPU of a stopping domain off the CPUs; the domain is torn
+ * down by whichever CPU stops its last vCPU. */
+void schedule_stop_domain(struct domain *d);
+
+#endif

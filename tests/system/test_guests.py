@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Guests on Keel: the in-tree PVH test kernels (guest-drivers/) boot as
+dom0less domains under SVM with nested paging and report SUCCESS; several
+domains run at once; a malformed kernel image is refused with a clear reason
+and Keel carries on; when every domain has ended Keel powers off with status
+0 only if all of them powered themselves off."""
+import pytest
+
+from keel_system import BANNER, BOOT_TIMEOUT, REPO, STEP_TIMEOUT
+
+KERNELS = REPO / "build" / "guest-drivers"
+SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
+
+
+def kernel(name):
+    path = KERNELS / name
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: build the test kernels with 'make'", pytrace=False)
+    return str(path)
+
+
+@pytest.mark.parametrize("name", ["test-hello", "test-cpuid", "test-hypercall-errors",
+                                  "test-exceptions"])
+def test_kernel_succeeds(boot, name):
+    q = boot("dom0less", modules=[kernel(name) + ",mem=32M"])
+    q.expect(BANNER, BOOT_TIMEOUT)
+    q.expect(SUCCESS.format(1), BOOT_TIMEOUT)
+    q.expect(r"^domain: d1 \(boot1\) shut down: poweroff", STEP_TIMEOUT)
+    q.expect(r"^domain: d1 \(boot1\) torn down, memory returned", STEP_TIMEOUT)
+    assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+def test_guest_command_line_and_memory_map(boot):
+    q = boot("dom0less", modules=[kernel("test-hello") + ",mem=48M name=greeter -- a b=c"])
+    q.expect(r"^domain: d1 \(greeter\): 48 MiB, 1 vCPU", BOOT_TIMEOUT)
+    q.expect(r'^\(d1\)\s+cmdline_paddr 0x[0-9a-f]+: "a b=c"', BOOT_TIMEOUT)
+    q.expect(r"^\(d1\)\s+0000000000100000-0000000002ffffff RAM", STEP_TIMEOUT)
+    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_several_domains_at_once(boot, count):
+    names = ["test-hello", "test-cpuid", "test-exceptions", "test-hypercall-errors"]
+    mods = [kernel(names[i % len(names)]) + ",mem=16M" for i in range(count)]
+    q = boot("dom0less", modules=mods, smp=2)
+    q.expect(BANNER, BOOT_TIMEOUT)
+    q.expect(r"^domain: every domain has ended \(all powered off\)", BOOT_TIMEOUT)
+    for d in range(1, count + 1):
+        assert f"(d{d}) Test result: SUCCESS" in q.output, f"d{d} did not succeed"
+    assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+def test_malformed_kernel_is_refused(boot, tmp_path):
+    junk = tmp_path / "not-a-kernel"
+    junk.write_bytes(b"\x7fELF" + bytes(range(256)) * 8)
+    q = boot("dom0less", modules=[str(junk) + ",mem=16M"])
+    q.expect(BANNER, BOOT_TIMEOUT)
+    q.expect(r"^elf: .+", BOOT_TIMEOUT)
+    q.expect(r"^domain: d1 \(boot1\) not started: error -\d+", STEP_TIMEOUT)
+    q.expect(r"^no boot domain could be started", STEP_TIMEOUT)
+    assert q.wait_exit(STEP_TIMEOUT) == 1
+
+
+def test_bad_domain_settings_are_refused(boot):
+    q = boot("dom0less", modules=[kernel("test-hello") + ",mem=1K"])
+    q.expect(r"^domain: mem must be 2M\.\.3G", BOOT_TIMEOUT)
+    assert q.wait_exit(STEP_TIMEOUT) == 1
+
+
+def test_a_bad_kernel_does_not_stop_a_good_one(boot, tmp_path):
+    junk = tmp_path / "junk"
+    junk.write_bytes(b"garbage" * 100)
+    q = boot("dom0less", modules=[str(junk), kernel("test-hello") + ",mem=16M"])
+    q.expect(r"^domain: d1 \(boot1\) not started", BOOT_TIMEOUT)
+    q.expect(SUCCESS.format(2), BOOT_TIMEOUT)
+    assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+def test_without_dom0less_keel_explains(boot):
+    q = boot("", modules=[kernel("test-hello")])
+    q.expect(r"^starting a Linux dom0 is not implemented yet", BOOT_TIMEOUT)
