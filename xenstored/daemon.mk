@@ -4,7 +4,7 @@
 # (make xenstored-fuzz -> build/xenstored/xenstored-fuzz).
 
 XSD_DIR      := xenstored/daemon
-XSD_CORE_SRCS := $(filter-out $(XSD_DIR)/main.c $(XSD_DIR)/ring_xen.c $(XSD_DIR)/sock.c,\
+XSD_CORE_SRCS := $(filter-out $(XSD_DIR)/main.c $(XSD_DIR)/ring_xen.c $(XSD_DIR)/sock.c $(XSD_DIR)/dominfo_xen.c,\
                    $(sort $(wildcard $(XSD_DIR)/*.c)))
 XSD_SRCS     := $(filter-out $(XSD_DIR)/memconn.c,$(sort $(wildcard $(XSD_DIR)/*.c)))
 XSD_HDRS     := $(wildcard $(XSD_DIR)/*.h) hypervisor/include/public/io/xs_wire.h

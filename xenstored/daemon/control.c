@@ -6,15 +6,23 @@
  *   log [on|off]              log every request (off by default)
  *   quota                     list the quotas
  *   quota <name> [<value>]    get or set one quota
+ *   quota set <name> <value>  set one quota (Xen 4.17's spelling)
  *   quota <domid>             a domain's usage
  *   drop-privilege <domid>    Keel extension: this connection continues as
  *                             an unprivileged client of <domid> (tests,
  *                             sandboxed tools); there is no way back.
+ *   domain-state <domid> running|shutdown|dying|gone
+ *   domain-dying <domid>      Keel testing aids, only without a hypervisor
+ *                             (--no-domain-init): tell the simulated
+ *                             hypervisor the domain's new state, then run
+ *                             what VIRQ_DOM_EXC runs (domain_check_all).
+ *                             Xen has no such commands.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "domain.h"
+#include "dominfo.h"
 #include "log.h"
 #include "request.h"
 
@@ -22,7 +30,9 @@
 
 static const char control_help[] =
     "help\nprint <text>\nlog [on|off]\nquota [<name> [<value>] | <domid>]\n"
-    "drop-privilege <domid>\n";
+    "drop-privilege <domid>\n"
+    "domain-state <domid> running|shutdown|dying|gone (no hypervisor)\n"
+    "domain-dying <domid> (no hypervisor)\n";
 
 static int control_log(struct xs_req *r, const char **argv, int32_t argc)
 {
@@ -64,6 +74,10 @@ static int control_quota(struct xs_req *r, const char **argv, int32_t argc)
         return quota_list(q, &r->reply) ? 0 : ENOMEM;
     if (argc == 2 && parse_domid(argv[1], &value))
         return control_domain_usage(r, value);
+    if (argc == 4 && !strcmp(argv[1], "set")) {
+        argv++;
+        argc--;
+    }
     if (argc == 2) {
         if (!quota_get(q, argv[1], &value))
             return EINVAL;
@@ -92,6 +106,29 @@ static int control_drop_privilege(struct xs_req *r, const char **argv,
     return 0;
 }
 
+static int control_domain_state(struct xs_req *r, const char **argv,
+                                int32_t argc)
+{
+    struct xsd *x = r->conn->xsd;
+    enum xs_dom_state state = XS_DOM_DYING;
+    bool dying = !strcmp(argv[0], "domain-dying");
+    uint32_t domid;
+    int err;
+
+    if (!x->dominfo || !x->dominfo->simulated)
+        return EINVAL;      /* a real hypervisor says how domains are */
+    if (argc != (dying ? 2 : 3) || !parse_domid(argv[1], &domid) ||
+        domid == 0 || (!dying && !dominfo_state_parse(argv[2], &state)))
+        return EINVAL;
+    err = dominfo_sim_set(x->dominfo, domid, state);
+    if (err)
+        return err;
+    xsd_log(XSD_LOG_INFO, "control: simulated domain %u is now %s", domid,
+            dying ? "dying" : argv[2]);
+    domain_check_all(x);
+    return req_ack(r) ? 0 : ENOMEM;
+}
+
 int h_control(struct xs_req *r)
 {
     const char *argv[MAX_CONTROL_ARGS];
@@ -115,5 +152,7 @@ int h_control(struct xs_req *r)
         return control_quota(r, argv, argc);
     if (!strcmp(argv[0], "drop-privilege"))
         return control_drop_privilege(r, argv, argc);
+    if (!strcmp(argv[0], "domain-state") || !strcmp(argv[0], "domain-dying"))
+        return control_domain_state(r, argv, argc);
     return EINVAL;
 }

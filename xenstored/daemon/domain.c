@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Domain registration (INTRODUCE / RELEASE). */
+/* Domain registration (INTRODUCE) and teardown (RELEASE, death). */
 #include "domain.h"
 
 #include <errno.h>
@@ -7,6 +7,7 @@
 
 #include "conn.h"
 #include "log.h"
+#include "orphans.h"
 #include "path.h"
 #include "watch.h"
 
@@ -68,6 +69,24 @@ int domain_introduce(struct xsd *x, uint32_t domid, uint64_t mfn,
     return 0;
 }
 
+/* Connections standing in for @domid (socket clients demoted with
+ * XS_CONTROL drop-privilege) close with it; targets on it are lifted. */
+static void forget_domid(struct xsd *x, uint32_t domid)
+{
+    struct xs_conn *c;
+    struct xs_domain *d;
+
+    for (c = x->conns; c; c = c->next) {
+        if (!c->caller.privileged && !c->domain && c->caller.domid == domid)
+            conn_mark_broken(c, "its domain was released");
+        if (c->caller.has_target && c->caller.target == domid)
+            c->caller.has_target = false;
+    }
+    for (d = x->domains; d; d = d->next)
+        if (d->has_target && d->target == domid)
+            d->has_target = false;
+}
+
 int domain_release(struct xsd *x, uint32_t domid)
 {
     struct xs_domain **pp, *d;
@@ -80,8 +99,10 @@ int domain_release(struct xsd *x, uint32_t domid)
         return ENOENT;
     *pp = d->next;
     if (d->conn)
-        conn_free(d->conn);
+        conn_free(d->conn);     /* its watches, transactions, output */
     free(d);
+    forget_domid(x, domid);
+    orphans_clean(x, domid);
     xsd_log(XSD_LOG_INFO, "released domain %u", domid);
     watch_fire_special(x, XSD_SPECIAL_RELEASE);
     return 0;

@@ -6,6 +6,8 @@
 #include "domain.h"
 #include "request.h"
 
+#define XSD_DOMID_SELF 0x7ff0u    /* always "introduced", as in Xen */
+
 int h_introduce(struct xs_req *r)
 {
     const char *argv[3];
@@ -60,7 +62,8 @@ int h_is_domain_introduced(struct xs_req *r)
 
     if (err)
         return err;
-    known = domid == 0 || domain_find(r->conn->xsd, domid);
+    known = domid == 0 || domid == XSD_DOMID_SELF ||
+            domain_find(r->conn->xsd, domid);
     return buf_append_str0(&r->reply, known ? "T" : "F") ? 0 : ENOMEM;
 }
 
@@ -70,12 +73,14 @@ int h_resume(struct xs_req *r)
     struct xs_domain *d;
     int err = one_domid(r, &domid);
 
+    if (!err && domid == 0)
+        err = EINVAL;
     if (err)
         return err;
     d = domain_find(r->conn->xsd, domid);
     if (!d)
         return ENOENT;
-    d->shutdown = false;
+    d->shutdown = false;    /* a later shutdown fires @releaseDomain again */
     return req_ack(r) ? 0 : ENOMEM;
 }
 
@@ -88,8 +93,9 @@ int h_set_target(struct xs_req *r)
     if (!req_args(r, argv, 2) || !parse_domid(argv[0], &domid) ||
         !parse_domid(argv[1], &target))
         return EINVAL;
+    /* Both must be introduced (dom0 always is), as in Xen. */
     d = domain_find(r->conn->xsd, domid);
-    if (!d)
+    if (!d || (target != 0 && !domain_find(r->conn->xsd, target)))
         return ENOENT;
     domain_set_target(d, target);
     return req_ack(r) ? 0 : ENOMEM;

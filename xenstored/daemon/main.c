@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * xenstored: the command line and the event loop (poll over the listening
- * socket, the clients and the event-channel device; SIGTERM/SIGINT end it
- * cleanly, saving the tree when --persist is given).
+ * socket, the clients, the event-channel device and VIRQ_DOM_EXC's;
+ * SIGTERM/SIGINT end it cleanly, saving the tree when --persist is given).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "domain.h"
+#include "dominfo.h"
+#include "dominfo_xen.h"
 #include "log.h"
 #include "persist.h"
 #include "ring.h"
@@ -26,6 +29,7 @@ struct options {
     const char *persist_file;
     const char *log_file;
     bool no_domain_init;
+    bool keep_orphans;
     bool verbose;
 };
 
@@ -42,7 +46,10 @@ static void usage(FILE *out)
     fprintf(out,
         "usage: xenstored [options]\n"
         "  --socket PATH        Unix socket (default /run/xenstored/socket)\n"
-        "  --no-domain-init     no hypervisor: serve the socket only\n"
+        "  --no-domain-init     no hypervisor: serve the socket only (domain\n"
+        "                       deaths simulated by XS_CONTROL domain-state)\n"
+        "  --keep-orphans       a released domain's nodes go to dom0 instead\n"
+        "                       of being deleted\n"
         "  --persist FILE       keep the tree in FILE across restarts\n"
         "  --log-file FILE      log here instead of stderr\n"
         "  --quota NAME=VALUE   nodes, node-size, watches, transactions,\n"
@@ -57,6 +64,7 @@ static int parse_args(int argc, char **argv, struct options *o,
     static const struct option longopts[] = {
         { "socket", required_argument, NULL, 's' },
         { "no-domain-init", no_argument, NULL, 'N' },
+        { "keep-orphans", no_argument, NULL, 'K' },
         { "persist", required_argument, NULL, 'p' },
         { "log-file", required_argument, NULL, 'l' },
         { "quota", required_argument, NULL, 'Q' },
@@ -67,11 +75,12 @@ static int parse_args(int argc, char **argv, struct options *o,
     int opt;
 
     o->socket_path = "/run/xenstored/socket";
-    while ((opt = getopt_long(argc, argv, "s:Np:l:Q:vh", longopts, NULL)) !=
+    while ((opt = getopt_long(argc, argv, "s:NKp:l:Q:vh", longopts, NULL)) !=
            -1) {
         switch (opt) {
         case 's': o->socket_path = optarg; break;
         case 'N': o->no_domain_init = true; break;
+        case 'K': o->keep_orphans = true; break;
         case 'p': o->persist_file = optarg; break;
         case 'l': o->log_file = optarg; break;
         case 'v': o->verbose = true; break;
@@ -128,10 +137,10 @@ static void reap_broken(struct xsd *x)
 }
 
 static size_t fill_pollfds(struct xsd *x, struct pollfd **fds, size_t *cap,
-                           int listen_fd, int event_fd)
+                           int listen_fd, int event_fd, int virq_fd)
 {
     struct xs_conn *c;
-    size_t n = 0, want = 2;
+    size_t n = 0, want = 3;
 
     for (c = x->conns; c; c = c->next)
         want++;
@@ -145,6 +154,7 @@ static size_t fill_pollfds(struct xsd *x, struct pollfd **fds, size_t *cap,
     }
     (*fds)[n++] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
     (*fds)[n++] = (struct pollfd){ .fd = event_fd, .events = POLLIN };
+    (*fds)[n++] = (struct pollfd){ .fd = virq_fd, .events = POLLIN };
     for (c = x->conns; c; c = c->next) {
         if (c->fd < 0)
             continue;
@@ -195,7 +205,8 @@ static void event_loop(struct xsd *x, int listen_fd, const char *persist)
     setup_signals(&loop_mask);
     while (!stop_requested) {
         int event_fd = x->backend ? ring_xen_event_fd(x->backend) : -1;
-        size_t n = fill_pollfds(x, &fds, &cap, listen_fd, event_fd);
+        int virq_fd = x->dominfo ? x->dominfo->fd : -1;
+        size_t n = fill_pollfds(x, &fds, &cap, listen_fd, event_fd, virq_fd);
 
         if (n && ppoll(fds, n, NULL, &loop_mask) < 0 && errno != EINTR)
             break;
@@ -205,6 +216,9 @@ static void event_loop(struct xsd *x, int listen_fd, const char *persist)
             sock_accept(x, listen_fd);
         if (x->backend && (fds[1].revents & POLLIN))
             ring_xen_handle_events(x, x->backend);
+        if (virq_fd >= 0 && (fds[2].revents & POLLIN) &&
+            x->dominfo->acknowledge(x->dominfo))
+            domain_check_all(x);
         serve_clients(x);
         reap_broken(x);
         save_if_dirty(x, persist);
@@ -239,8 +253,13 @@ int main(int argc, char **argv)
         xsd_destroy(&x);
         return 1;
     }
-    if (!opts.no_domain_init)
+    x.keep_orphans = opts.keep_orphans;
+    if (!opts.no_domain_init) {
         x.backend = ring_xen_open(&x);
+        x.dominfo = dominfo_xen_open();
+    } else {
+        x.dominfo = dominfo_sim_new();
+    }
     xsd_log(XSD_LOG_INFO, "serving %s", opts.socket_path);
     event_loop(&x, listen_fd, opts.persist_file);
     x.dirty = x.dirty || opts.persist_file;

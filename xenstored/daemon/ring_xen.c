@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Ring transport glue to Linux's /dev/xen/{evtchn,gntdev} and /proc/xen. */
+/* Ring transport glue to Linux's /dev/xen/{evtchn,gntdev,xenbus_backend}
+ * (or /proc/xen). */
 #include "ring_xen.h"
 
 #include <errno.h>
@@ -137,35 +138,64 @@ static struct xs_conn *ring_xen_connect(struct xsd *x, struct xs_domain *d)
     return c;
 }
 
+/* Linux's <xen/xenbus_dev.h>: the port of dom0's own xenstore ring. */
+#define IOCTL_XENBUS_BACKEND_EVTCHN _IOC(_IOC_NONE, 'B', 0, 0)
+
+/* An fd whose page 0 is dom0's ring, and the ring's port: from
+ * /dev/xen/xenbus_backend, else from xenfs's /proc/xen/xsd_{kva,port}. */
+static int dom0_ring_source(uint32_t *port)
+{
+    int fd = open("/dev/xen/xenbus_backend", O_RDWR | O_CLOEXEC);
+    unsigned int p;
+    FILE *f;
+
+    if (fd >= 0) {
+        int r = ioctl(fd, IOCTL_XENBUS_BACKEND_EVTCHN);
+
+        if (r > 0) {
+            *port = (uint32_t)r;
+            return fd;
+        }
+        close(fd);
+    }
+    fd = open("/proc/xen/xsd_kva", O_RDWR | O_CLOEXEC);
+    f = fopen("/proc/xen/xsd_port", "r");
+    if (fd >= 0 && f && fscanf(f, "%u", &p) == 1) {
+        fclose(f);
+        *port = p;
+        return fd;
+    }
+    if (f)
+        fclose(f);
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
 /* Dom0's own ring, set up by its kernel. */
 static void ring_xen_dom0(struct xsd *x, struct ring_xen *rx)
 {
     struct ring_xen_port *p = calloc(1, sizeof(*p));
-    int fd = open("/proc/xen/xsd_kva", O_RDWR);
-    FILE *f = fopen("/proc/xen/xsd_port", "r");
-    unsigned int port;
+    uint32_t port = 0;
+    int fd = p ? dom0_ring_source(&port) : -1;
 
-    if (!p || fd < 0 || !f || fscanf(f, "%u", &port) != 1)
+    if (fd < 0)
         goto fail;
     p->rx = rx;
     p->page = mmap(NULL, XSD_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
                    fd, 0);
+    close(fd);
     if (p->page == MAP_FAILED)
         goto fail;
     if (!port_conn(x, p, 0, port)) {
         munmap(p->page, XSD_PAGE_SIZE);
         goto fail;
     }
-    close(fd);
-    fclose(f);
     return;
 fail:
-    xsd_log(XSD_LOG_WARN, "no dom0 xenstore ring (/proc/xen/xsd_kva)");
+    xsd_log(XSD_LOG_WARN, "no dom0 xenstore ring (/dev/xen/xenbus_backend, "
+            "/proc/xen/xsd_kva)");
     free(p);
-    if (fd >= 0)
-        close(fd);
-    if (f)
-        fclose(f);
 }
 
 struct xs_ring_backend *ring_xen_open(struct xsd *x)

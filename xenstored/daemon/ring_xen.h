@@ -3,7 +3,8 @@
  * Linux dom0 glue for the ring transport: guest ring pages are mapped
  * through /dev/xen/gntdev (the reserved xenstore grant), event channels
  * bound through /dev/xen/evtchn, and dom0's own ring found via
- * /proc/xen/xsd_kva and /proc/xen/xsd_port.
+ * /dev/xen/xenbus_backend (mmap + IOCTL_XENBUS_BACKEND_EVTCHN), or xenfs's
+ * /proc/xen/xsd_kva and /proc/xen/xsd_port on kernels without it.
  */
 #ifndef XSD_RING_XEN_H
 #define XSD_RING_XEN_H

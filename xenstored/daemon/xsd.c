@@ -6,6 +6,7 @@
 
 #include "conn.h"
 #include "domain.h"
+#include "dominfo.h"
 
 /* A privileged client that stops reading is dropped beyond this backlog. */
 #define XSD_PRIVILEGED_OUT_LIMIT (64u << 20)
@@ -24,4 +25,7 @@ void xsd_destroy(struct xsd *x)
     while (x->conns)
         conn_free(x->conns);
     store_destroy(&x->store);
+    if (x->dominfo)
+        x->dominfo->destroy(x->dominfo);
+    x->dominfo = NULL;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The daemon's state as one object: the store, the quotas, every
- * connection and known domain, and the ring backend (NULL when running
- * without a hypervisor).  Everything takes a struct xsd * so tests and the
+ * connection and known domain, the ring backend (NULL when running
+ * without a hypervisor) and the domain-state provider.  Everything takes a struct xsd * so tests and the
  * fuzzer can run many independent instances.
  */
 #ifndef XSD_XSD_H
@@ -15,6 +15,7 @@
 #include "store.h"
 
 struct xs_conn;
+struct xs_dominfo;
 struct xs_domain;
 struct xsd;
 
@@ -32,6 +33,9 @@ struct xsd {
     struct xs_conn *conns;
     struct xs_domain *domains;
     struct xs_ring_backend *backend;
+    struct xs_dominfo *dominfo; /* domain states; owned, may be NULL */
+    bool keep_orphans;          /* --keep-orphans: a released domain's
+                                   nodes go to dom0, not away */
     bool dirty;                 /* store changed since last persisted */
     bool log_requests;          /* XS_CONTROL "log on" */
     uint64_t out_limit;         /* queued output bytes before a privileged
@@ -39,7 +43,7 @@ struct xsd {
 };
 
 int xsd_init(struct xsd *x);
-/* Frees every connection, domain and node. */
+/* Frees every connection, domain and node, and the dominfo provider. */
 void xsd_destroy(struct xsd *x);
 
 #endif

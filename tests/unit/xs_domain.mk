@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# xenstored unit test: tests/unit/test_xs_domain.c against the daemon core.
+UNIT_TESTS += xs_domain
+xs_domain_SRCS := $(filter-out xenstored/daemon/main.c xenstored/daemon/ring_xen.c xenstored/daemon/sock.c xenstored/daemon/dominfo_xen.c,\
+                  $(sort $(wildcard xenstored/daemon/*.c)))
+xs_domain_CFLAGS := -Ixenstored/daemon
