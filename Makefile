@@ -51,6 +51,12 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
 include $(sort $(wildcard xenstored/*.mk))
 include $(sort $(wildcard tools/*/*.mk))
 include $(sort $(wildcard guest-drivers/*.mk))
+$(foreach t,$(sort $(GUEST_TESTS)),$(eval $(call guest_test_rule,$(t))))
+GUEST_KERNELS := $(patsubst %,$(BUILD)/guest-drivers/test-%,$(sort $(GUEST_TESTS)))
+ALL_TARGETS   += $(GUEST_KERNELS)
+
+.PHONY: guest-kernels
+guest-kernels: $(GUEST_KERNELS)
 
 .PHONY: tools-all
 tools-all: $(ALL_TARGETS) $(TEST_PROGRAMS)

@@ -19,10 +19,6 @@ $$(BUILD)/guest-drivers/test-$(1): $$(GUEST_TEST_OBJS_$(1)) $$(GUEST_LIB_OBJS) $
 -include $$(GUEST_TEST_OBJS_$(1):.o=.d)
 endef
 
-$(foreach t,$(GUEST_TESTS),$(eval $(call guest_test_rule,$(t))))
-
-GUEST_KERNELS := $(patsubst %,$(BUILD)/guest-drivers/test-%,$(GUEST_TESTS))
-ALL_TARGETS   += $(GUEST_KERNELS)
-
-.PHONY: guest-kernels
-guest-kernels: $(GUEST_KERNELS)
+# The top-level Makefile instantiates guest_test_rule for every name in
+# GUEST_TESTS once all guest-drivers/*.mk fragments have added theirs, and
+# defines the guest-kernels target.

@@ -97,6 +97,14 @@ void vcpu_wake(struct vcpu *v)
         cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
 }
 
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->state == VCPU_BLOCKED)
+        vcpu_wake(v);
+    else if (v->state == VCPU_RUNNING && v->processor != smp_processor_id())
+        smp_send_event_check(v->processor);     /* the IPI makes it exit */
+}
+
 /* Called by v itself, from an exit on its CPU. */
 void vcpu_block(struct vcpu *v)
 {

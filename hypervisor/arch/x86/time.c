@@ -202,6 +202,13 @@ s_time_t NOW(void)
     return (s_time_t)(((unsigned __int128)ticks * ns_per_tsc_mul) >> 32);
 }
 
+s_time_t tsc_to_ns(uint64_t tsc)
+{
+    if (tsc <= tsc_base)
+        return 0;
+    return (s_time_t)(((unsigned __int128)(tsc - tsc_base) * ns_per_tsc_mul) >> 32);
+}
+
 uint64_t ns_to_tsc(s_time_t ns)
 {
     if (ns <= 0)

@@ -113,6 +113,8 @@ uint32_t build_boot_domains(const struct boot_info *bi);
 
 /* Scheduling (common/schedule.c). */
 void vcpu_wake(struct vcpu *v);
+/* Make v look at its pending interrupts: wake it, or make it exit. */
+void vcpu_kick(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
 void vcpu_yield(struct vcpu *v);
 void schedule_cpu(void);       /* run vCPUs from this CPU's queue until none */

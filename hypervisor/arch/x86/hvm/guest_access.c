@@ -96,7 +96,7 @@ static int walk_32(struct domain *d, uint64_t cr3, uint64_t cr4, uint32_t gva, u
     return 0;
 }
 
-static int gva_to_gpa(struct vcpu *v, uint64_t gva, uint64_t *gpa)
+int guest_virt_to_phys(struct vcpu *v, uint64_t gva, uint64_t *gpa)
 {
     const struct vmcb_save *s = &v->hvm.vmcb->save;
 
@@ -119,7 +119,7 @@ static int copy_guest(struct vcpu *v, uint64_t gva, void *buf, uint64_t len, boo
         uint64_t gpa, chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
         uint8_t *host;
 
-        if (gva_to_gpa(v, gva, &gpa) < 0 || !(host = gpa_to_host(v->domain, gpa, to_guest)))
+        if (guest_virt_to_phys(v, gva, &gpa) < 0 || !(host = gpa_to_host(v->domain, gpa, to_guest)))
             return -EFAULT;
         if (to_guest)
             memcpy(host, p, chunk);

@@ -2,7 +2,8 @@
 /*
  * The MSRs a guest may touch; every other one raises #GP.  EFER (SVME kept
  * hidden and always set underneath), PAT, the TSC, the APIC base, the MTRRs
- * (stored, no effect under nested paging), and Xen's hypercall-page MSR.
+ * (stored, no effect under nested paging), Xen's hypercall-page MSR, and the
+ * virtual local APIC's (APIC base, x2APIC range, TSC deadline).
  */
 #include <asm/hvm_vcpu.h>
 #include <asm/processor.h>
@@ -14,7 +15,6 @@
 #include <keel/lib.h>
 
 #define MSR_TSC             0x010
-#define MSR_APIC_BASE       0x01b
 #define MSR_MTRR_CAP        0x0fe
 #define MSR_MTRR_FIRST      0x200
 #define MSR_MTRR_LAST       0x26f
@@ -23,9 +23,6 @@
 #define MSR_XEN_HYPERCALL   0x40000000
 #define EFER_LMA            (1ULL << 10)
 #define EFER_VALID          (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
-#define APIC_BASE_DEFAULT   0xfee00000ULL
-#define APIC_BASE_ENABLE    (1ULL << 11)
-#define APIC_BASE_BSP       (1ULL << 8)
 
 static bool pat_valid(uint64_t pat)
 {
@@ -41,6 +38,8 @@ int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     const struct vmcb *vmcb = v->hvm.vmcb;
 
+    if (vlapic_owns_msr(msr))
+        return vlapic_msr_read(&v->hvm.vlapic, msr, val) == 0 ? 0 : -EPERM;
     switch (msr) {
     case MSR_EFER:
         *val = vmcb->save.efer & ~EFER_SVME;
@@ -50,9 +49,6 @@ int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
         return 0;
     case MSR_TSC:
         *val = rdtsc() + vmcb->ctl.tsc_offset;
-        return 0;
-    case MSR_APIC_BASE:
-        *val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
         return 0;
     case MSR_MTRR_CAP:
         *val = 0;       /* no variable or fixed ranges, no WC */
@@ -69,6 +65,8 @@ int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
     struct vmcb *vmcb = v->hvm.vmcb;
 
+    if (vlapic_owns_msr(msr))
+        return vlapic_msr_write(&v->hvm.vlapic, msr, val) == 0 ? 0 : -EPERM;
     switch (msr) {
     case MSR_EFER:        /* LMA is the CPU's to set: a write keeps it */
         if (val & ~EFER_VALID)

@@ -23,7 +23,7 @@
 #define IOIO_STRING         (1u << 2)
 #define DEBUG_CONSOLE_PORT  0xe9
 
-static enum x86_mode guest_mode(const struct vcpu *v)
+enum x86_mode svm_guest_mode(const struct vcpu *v)
 {
     const struct vmcb_save *s = &v->hvm.vmcb->save;
 
@@ -44,7 +44,7 @@ bool svm_skip_instruction(struct vcpu *v, uint8_t expected_len)
      * before an unmapped page). */
     while (avail < sizeof(bytes) && copy_from_guest(v, bytes + avail, rip + avail, 1) == 0)
         avail++;
-    if (avail == 0 || x86_decode(&insn, bytes, avail, guest_mode(v)) < 0) {
+    if (avail == 0 || x86_decode(&insn, bytes, avail, svm_guest_mode(v)) < 0) {
         domain_crash(v->domain, "cannot decode the instruction at %lx", s->rip);
         return false;
     }
@@ -54,7 +54,7 @@ bool svm_skip_instruction(struct vcpu *v, uint8_t expected_len)
         return false;
     }
     s->rip += insn.len;
-    if (guest_mode(v) != X86_MODE_64)
+    if (svm_guest_mode(v) != X86_MODE_64)
         s->rip &= 0xffffffffULL;
     return true;
 }
@@ -146,6 +146,8 @@ static void handle_npf(struct vcpu *v)
 {
     const struct vmcb *vmcb = v->hvm.vmcb;
 
+    if (hvm_vlapic_mmio(v, vmcb->ctl.exitinfo2))
+        return;
     domain_crash(v->domain, "access to unbacked guest-physical address %lx "
                  "(fault code %lx) at RIP %lx", vmcb->ctl.exitinfo2, vmcb->ctl.exitinfo1,
                  vmcb->save.rip);
@@ -172,8 +174,14 @@ void svm_handle_exit(struct vcpu *v)
         handle_ioio(v);
         break;
     case SVM_EXIT_HLT:
-        if (svm_skip_instruction(v, 1))
+        /* A deliverable interrupt ends the HLT at once. */
+        if (svm_skip_instruction(v, 1) && !v->hvm.nmi_pending &&
+            !((vmcb->save.rflags & (1u << 9)) && vlapic_has_pending_irq(&v->hvm.vlapic) >= 0))
             vcpu_block(v);
+        break;
+    case SVM_EXIT_VINTR:
+        vmcb->ctl.int_ctl &= ~SVM_V_IRQ;
+        vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
         break;
     case SVM_EXIT_VMMCALL:
         handle_vmmcall(v);

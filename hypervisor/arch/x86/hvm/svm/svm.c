@@ -116,11 +116,13 @@ int hvm_vcpu_init(struct vcpu *v)
     *(uint16_t *)&v->hvm.fpu_area[0] = 0x37f;
     *(uint32_t *)&v->hvm.fpu_area[24] = 0x1f80;
     v->hvm.fpu_saved = true;
+    hvm_vlapic_init(v);
     return 0;
 }
 
 void hvm_vcpu_destroy(struct vcpu *v)
 {
+    hvm_vlapic_destroy(v);
     if (v->hvm.vmcb)
         page_free(v->hvm.vmcb_pa >> PAGE_SHIFT, 0);
     v->hvm.vmcb = NULL;
@@ -153,6 +155,71 @@ void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
     s->dr7 = 0x400;
     memset(&v->hvm.regs, 0, sizeof(v->hvm.regs));
     v->hvm.regs.rbx = ebx;
+}
+
+void hvm_vcpu_set_real_mode_entry(struct vcpu *v, uint8_t vector)
+{
+    struct vmcb_save *s = &v->hvm.vmcb->save;
+
+    set_seg(&s->cs, (uint16_t)(vector << 8), 0x9b, 0xffff, (uint64_t)vector << 12);
+    set_seg(&s->ds, 0, 0x93, 0xffff, 0);
+    set_seg(&s->es, 0, 0x93, 0xffff, 0);
+    set_seg(&s->ss, 0, 0x93, 0xffff, 0);
+    set_seg(&s->fs, 0, 0x93, 0xffff, 0);
+    set_seg(&s->gs, 0, 0x93, 0xffff, 0);
+    set_seg(&s->tr, 0, 0x8b, 0xffff, 0);
+    set_seg(&s->ldtr, 0, 0x82, 0xffff, 0);
+    set_seg(&s->gdtr, 0, 0, 0xffff, 0);
+    set_seg(&s->idtr, 0, 0, 0xffff, 0);
+    s->cpl = 0;
+    s->cr0 = 0x60000010;                            /* CD | NW | ET */
+    s->cr3 = 0;
+    s->cr4 = 0;
+    s->efer = EFER_SVME;
+    s->rflags = 0x2;
+    s->rip = 0;
+    s->rsp = 0;
+    s->rax = 0;
+    s->dr6 = 0xffff0ff0;
+    s->dr7 = 0x400;
+    memset(&v->hvm.regs, 0, sizeof(v->hvm.regs));
+}
+
+#define EXITINTINFO_VALID   (1ULL << 31)
+#define RFLAGS_IF           (1ULL << 9)
+
+void svm_intr_assist(struct vcpu *v)
+{
+    struct vmcb_control *c = &v->hvm.vmcb->ctl;
+    int vector;
+
+    /* An event cut short by the exit is delivered again first. */
+    if (c->exitintinfo & EXITINTINFO_VALID) {
+        c->eventinj = c->exitintinfo;
+        c->exitintinfo = 0;
+        return;
+    }
+    if (v->hvm.pending_event) {
+        c->eventinj = v->hvm.pending_event;
+        v->hvm.pending_event = 0;
+        return;
+    }
+    if (v->hvm.nmi_pending) {
+        v->hvm.nmi_pending = false;
+        c->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | 2;
+        return;
+    }
+    vector = vlapic_has_pending_irq(&v->hvm.vlapic);
+    if (vector < 0)
+        return;
+    if ((v->hvm.vmcb->save.rflags & RFLAGS_IF) && !(c->int_state & 1)) {
+        vlapic_ack_irq(&v->hvm.vlapic, (uint8_t)vector);
+        c->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR | (uint8_t)vector;
+        return;
+    }
+    /* Not now: exit as soon as the guest can take an interrupt. */
+    c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR;
+    c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
 }
 
 /* Give v an ASID valid on this CPU; a new generation flushes them all. */
@@ -198,10 +265,8 @@ static void svm_enter_guest(struct vcpu *v, unsigned int cpu)
     struct vmcb_control *c = &v->hvm.vmcb->ctl;
 
     svm_assign_asid(v, cpu);
-    if (v->hvm.pending_event) {
-        c->eventinj = v->hvm.pending_event;
-        v->hvm.pending_event = 0;
-    }
+    c->eventinj = 0;
+    svm_intr_assist(v);
     local_irq_disable();
     __asm__ volatile("clgi" ::: "memory");
     local_irq_enable();             /* GIF=0 holds interrupts until STGI */

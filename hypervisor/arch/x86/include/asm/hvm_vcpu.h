@@ -16,6 +16,7 @@
 #define GREG_R8     48
 
 #ifndef __ASSEMBLY__
+#include <asm/vlapic.h>
 #include <keel/types.h>
 
 /* Guest general registers not kept in the VMCB (RAX, RSP, RIP are). */
@@ -38,6 +39,9 @@ struct hvm_vcpu {
     uint64_t pending_event;     /* EVENTINJ to deliver on the next entry, 0 none */
     uint8_t fpu_area[512] __aligned(16);  /* FXSAVE image while not running */
     bool fpu_saved;
+    bool nmi_pending;           /* an NMI IPI to inject */
+    bool wait_for_sipi;         /* INIT received: a STARTUP IPI starts it */
+    struct vlapic vlapic;
 };
 
 struct vcpu;
@@ -49,12 +53,21 @@ int hvm_vcpu_init(struct vcpu *v);      /* VMCB etc.; -ENOMEM */
 void hvm_vcpu_destroy(struct vcpu *v);
 /* Start state of the PVH boot protocol: 32-bit flat, paging off. */
 void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx);
+/* After INIT and a STARTUP IPI: real mode at vector << 12, as on hardware. */
+void hvm_vcpu_set_real_mode_entry(struct vcpu *v, uint8_t vector);
 /* Run v until it must be rescheduled (blocked, preempted, shut down). */
 void hvm_vcpu_run(struct vcpu *v);
 void hvm_vcpu_save_fpu(struct vcpu *v);
 void hvm_vcpu_restore_fpu(struct vcpu *v);
 
+/* The vLAPIC wiring (arch/x86/hvm/vlapic_vcpu.c). */
+void hvm_vlapic_init(struct vcpu *v);
+void hvm_vlapic_destroy(struct vcpu *v);
+/* Handle a nested page fault on v's local APIC page: true if it was one. */
+bool hvm_vlapic_mmio(struct vcpu *v, uint64_t gpa);
+
 /* Guest virtual memory, through the guest's own page tables and the p2m. */
+int guest_virt_to_phys(struct vcpu *v, uint64_t gva, uint64_t *gpa);
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len);
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len);
 

@@ -12,6 +12,7 @@ void time_init(const struct acpi_info *acpi);
 void time_init_timer_interrupt(void);
 const char *time_tsc_source(void);
 uint64_t ns_to_tsc(s_time_t ns);
+s_time_t tsc_to_ns(uint64_t tsc);      /* a host TSC value as NOW() time */
 uint64_t rtc_read_seconds(void);
 uint64_t wallclock_at_boot(void);       /* seconds since 1970 at NOW() == 0 */
 

@@ -5,7 +5,14 @@
 
 #include <keel/types.h>
 
+#include <asm/x86_decode.h>
+
 struct vcpu;
+
+enum x86_mode svm_guest_mode(const struct vcpu *v);
+/* Before each VMRUN: inject a pending NMI or vLAPIC interrupt, or ask for
+ * an exit as soon as the guest can take one (VINTR). */
+void svm_intr_assist(struct vcpu *v);
 
 void svm_handle_exit(struct vcpu *v);
 void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);

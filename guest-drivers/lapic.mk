@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: MIT
+# The virtual local APIC test kernel (guest-drivers/tests/lapic/).
+GUEST_TESTS += lapic

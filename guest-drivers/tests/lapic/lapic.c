@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test-lapic: the virtual local APIC as a PVH guest uses it.  The APIC base
+ * MSR, ID and version; the one-shot and periodic timers waking the vCPU from
+ * HLT; a self-IPI through the ICR; and, with two vCPUs, starting the second
+ * one with INIT and STARTUP IPIs into a real-mode trampoline that writes a
+ * mark to memory (as Linux starts its secondaries).
+ */
+#include "cpu.h"
+#include "guest.h"
+
+#define APIC_BASE_MSR       0x1b
+#define APIC_BASE_ENABLE    (1ULL << 11)
+#define APIC_BASE_BSP       (1ULL << 8)
+#define APIC                0xfee00000UL
+#define APIC_ID             0x020
+#define APIC_VERSION        0x030
+#define APIC_EOI            0x0b0
+#define APIC_SVR            0x0f0
+#define APIC_ICR_LOW        0x300
+#define APIC_ICR_HIGH       0x310
+#define APIC_LVT_TIMER      0x320
+#define APIC_TIMER_INITIAL  0x380
+#define APIC_TIMER_CURRENT  0x390
+#define APIC_TIMER_DIVIDE   0x3e0
+#define TIMER_VECTOR        0x40
+#define IPI_VECTOR          0x41
+#define LVT_PERIODIC        (1u << 17)
+#define LVT_MASKED          (1u << 16)
+#define TRAMPOLINE          0x8000
+#define AP_MARK             0x9000
+#define AP_MAGIC            0x4b454c21u     /* "KEL!" */
+
+volatile uint32_t timer_ticks, ipi_count;
+
+/* Interrupt stubs: count, EOI, return. */
+void lapic_timer_stub(void);
+void lapic_ipi_stub(void);
+asm(".text\n"
+    "lapic_timer_stub:\n"
+    "  lock incl timer_ticks(%rip)\n"
+    "  jmp lapic_eoi_return\n"
+    "lapic_ipi_stub:\n"
+    "  lock incl ipi_count(%rip)\n"
+    "lapic_eoi_return:\n"
+    "  pushq %rax\n"
+    "  movabsq $0xfee000b0, %rax\n"
+    "  movl $0, (%rax)\n"
+    "  popq %rax\n"
+    "  iretq\n");
+
+/* The AP's real-mode code, copied to TRAMPOLINE: store the mark, halt. */
+extern const uint8_t ap_code_start[], ap_code_end[];
+asm(".section .rodata\n"
+    ".code16\n"
+    "ap_code_start:\n"
+    "  cli\n"
+    "  xorw %ax, %ax\n"
+    "  movw %ax, %ds\n"
+    "  movl $0x4b454c21, %eax\n"
+    "  movl %eax, 0x9000\n"
+    "1: hlt\n"
+    "  jmp 1b\n"
+    "ap_code_end:\n"
+    ".code64\n"
+    ".text\n");
+
+struct __attribute__((packed)) idt_gate {
+    uint16_t off_lo, sel;
+    uint8_t ist, attr;
+    uint16_t off_mid;
+    uint32_t off_hi, zero;
+};
+
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+
+static inline uint64_t read_tsc(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint32_t apic_read(uint32_t reg)
+{
+    return *(volatile uint32_t *)(APIC + reg);
+}
+
+static inline void apic_write(uint32_t reg, uint32_t v)
+{
+    *(volatile uint32_t *)(APIC + reg) = v;
+}
+
+static void set_gate(unsigned int vec, void (*fn)(void), uint16_t cs)
+{
+    uint64_t a = (uint64_t)(uintptr_t)fn;
+
+    idt[vec] = (struct idt_gate){ (uint16_t)a, cs, 0, 0x8e, (uint16_t)(a >> 16),
+                                  (uint32_t)(a >> 32), 0 };
+}
+
+/* Keep the library's 32 exception gates, add ours. */
+static void install_idt(void)
+{
+    struct __attribute__((packed)) { uint16_t limit; uint64_t base; } old, new;
+    uint16_t cs;
+
+    asm volatile("sidt %0" : "=m"(old));
+    asm volatile("mov %%cs, %0" : "=r"(cs));
+    memcpy(idt, (const void *)(uintptr_t)old.base, (size_t)old.limit + 1);
+    set_gate(TIMER_VECTOR, lapic_timer_stub, cs);
+    set_gate(IPI_VECTOR, lapic_ipi_stub, cs);
+    new.limit = sizeof(idt) - 1;
+    new.base = (uint64_t)(uintptr_t)idt;
+    asm volatile("lidt %0" :: "m"(new));
+}
+
+/* HLT with interrupts on until *counter reaches want, at most max_halts. */
+static bool wait_for(volatile uint32_t *counter, uint32_t want, uint32_t max_halts)
+{
+    for (uint32_t i = 0; i < max_halts && *counter < want; i++)
+        asm volatile("sti; hlt; cli" ::: "memory");
+    return *counter >= want;
+}
+
+static void check_identity(void)
+{
+    uint64_t base = rdmsr(APIC_BASE_MSR);
+
+    CHECK((base & ~0xfffULL) == APIC, "APIC base 0x%lx", base);
+    CHECK(base & APIC_BASE_ENABLE, "APIC not enabled in its base MSR");
+    CHECK(base & APIC_BASE_BSP, "vCPU 0 is not the BSP");
+    CHECK((apic_read(APIC_ID) >> 24) == 0, "APIC ID 0x%x", apic_read(APIC_ID));
+    printf("APIC base 0x%lx, ID %u, version 0x%x\n", base, apic_read(APIC_ID) >> 24,
+           apic_read(APIC_VERSION));
+    apic_write(APIC_SVR, 0x1ff);                /* software-enable, spurious 0xff */
+}
+
+static void check_one_shot(void)
+{
+    apic_write(APIC_TIMER_DIVIDE, 0xb);         /* divide by 1 */
+    apic_write(APIC_LVT_TIMER, TIMER_VECTOR);
+    apic_write(APIC_TIMER_INITIAL, 2000000);
+    CHECK(wait_for(&timer_ticks, 1, 10000), "one-shot timer never fired");
+    CHECK(apic_read(APIC_TIMER_CURRENT) == 0, "current count %u after one-shot expiry",
+          apic_read(APIC_TIMER_CURRENT));
+    printf("one-shot timer: fired, current count 0\n");
+}
+
+static void check_periodic(void)
+{
+    uint32_t start = timer_ticks;
+
+    apic_write(APIC_LVT_TIMER, TIMER_VECTOR | LVT_PERIODIC);
+    apic_write(APIC_TIMER_INITIAL, 1000000);
+    CHECK(wait_for(&timer_ticks, start + 10, 100000), "periodic timer: %u ticks",
+          timer_ticks - start);
+    apic_write(APIC_LVT_TIMER, TIMER_VECTOR | LVT_MASKED);
+    apic_write(APIC_TIMER_INITIAL, 0);
+    printf("periodic timer: %u ticks\n", timer_ticks - start);
+}
+
+static void check_self_ipi(void)
+{
+    apic_write(APIC_ICR_HIGH, 0);
+    apic_write(APIC_ICR_LOW, (1u << 18) | IPI_VECTOR);     /* shorthand: self */
+    CHECK(wait_for(&ipi_count, 1, 1000), "self-IPI not delivered");
+    printf("self-IPI delivered\n");
+}
+
+static void check_second_vcpu(void)
+{
+    volatile uint32_t *mark = (volatile uint32_t *)AP_MARK;
+    uint64_t until;
+
+    memcpy((void *)TRAMPOLINE, ap_code_start, (size_t)(ap_code_end - ap_code_start));
+    *mark = 0;
+    apic_write(APIC_ICR_HIGH, 1u << 24);
+    apic_write(APIC_ICR_LOW, 0x4500);                     /* INIT, assert */
+    apic_write(APIC_ICR_HIGH, 1u << 24);
+    apic_write(APIC_ICR_LOW, 0x4600 | (TRAMPOLINE >> 12)); /* STARTUP */
+    until = read_tsc() + 20000000000ULL;
+    while (*mark != AP_MAGIC && read_tsc() < until)
+        asm volatile("pause");
+    CHECK(*mark == AP_MAGIC, "vCPU 1 did not run the trampoline (mark 0x%x)", *mark);
+    if (*mark == AP_MAGIC)
+        printf("vCPU 1 started in real mode by INIT/SIPI\n");
+}
+
+const char test_title[] = "lapic";
+
+void test_main(void)
+{
+    struct cpuid_regs r = cpuid(1);
+
+    install_idt();
+    check_identity();
+    check_one_shot();
+    check_periodic();
+    check_self_ipi();
+    if (((r.ebx >> 16) & 0xff) >= 2)
+        check_second_vcpu();
+    else
+        printf("one vCPU: INIT/SIPI not tried\n");
+}
