@@ -8,6 +8,7 @@
 #include <asm/hvm_vcpu.h>
 #include <asm/processor.h>
 #include <asm/svm/svm.h>
+#include <asm/svm/vmcb.h>
 #include <keel/domain.h>
 #include <keel/version.h>
 
@@ -23,6 +24,7 @@
 #define CPUID1_ECX_VMX          (1u << 5)
 #define CPUID1_ECX_X2APIC       (1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID1_ECX_OSXSAVE      (1u << 27)
 #define CPUID1_ECX_HYPERVISOR   (1u << 31)
 #define CPUID_EXT1_ECX_SVM      (1u << 2)
 #define CPUID_EXT1_ECX_SKINIT   (1u << 12)
@@ -75,6 +77,10 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4])
         r[2] &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX | CPUID1_ECX_X2APIC |
                   CPUID1_ECX_TSC_DEADLINE);
         r[2] |= CPUID1_ECX_HYPERVISOR;
+        /* OSXSAVE mirrors the guest's own CR4. */
+        r[2] &= ~CPUID1_ECX_OSXSAVE;
+        if (v->hvm.vmcb->save.cr4 & (1u << 18))
+            r[2] |= CPUID1_ECX_OSXSAVE;
         break;
     case 5:                 /* MONITOR/MWAIT */
     case 0x8000000a:        /* SVM features */

@@ -179,6 +179,13 @@ void svm_handle_exit(struct vcpu *v)
             !((vmcb->save.rflags & (1u << 9)) && vlapic_has_pending_irq(&v->hvm.vlapic) >= 0))
             vcpu_block(v);
         break;
+    case SVM_EXIT_XSETBV:
+        if (svm_set_xcr0(v, (uint32_t)v->hvm.regs.rcx,
+                         (uint32_t)vmcb->save.rax | (v->hvm.regs.rdx << 32)) < 0)
+            svm_inject_gp(v);
+        else
+            svm_skip_instruction(v, 3);
+        break;
     case SVM_EXIT_VINTR:
         vmcb->ctl.int_ctl &= ~SVM_V_IRQ;
         vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;

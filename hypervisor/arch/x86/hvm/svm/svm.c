@@ -35,6 +35,21 @@ struct svm_cpu {
 static struct svm_cpu svm_cpus[NR_CPUS];
 static uint32_t max_asid;
 static paddr_t iopm_pa, msrpm_pa;
+static uint64_t xsave_mask;         /* XCR0 bits this CPU supports, 0: no XSAVE */
+static uint32_t fpu_area_order;     /* pages for a vCPU's FPU image */
+
+#define CR4_OSFXSR          (1UL << 9)
+#define CR4_OSXMMEXCPT      (1UL << 10)
+#define CR4_OSXSAVE         (1UL << 18)
+#define XCR0_X87            1ULL
+#define XCR0_SSE            2ULL
+#define XCR0_AVX            4ULL
+#define XCR0_AVX512         (7ULL << 5)
+
+static void xsetbv(uint64_t v)
+{
+    __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
 
 void svm_vmrun(struct guest_regs *regs, paddr_t vmcb, paddr_t host_vmcb);
 
@@ -60,11 +75,20 @@ void hvm_cpu_init(void)
     if (!hvm_available())
         return;
     if (smp_processor_id() == 0) {
+        struct cpuid_regs xs = cpuid_count(0xd, 0);
         max_asid = cpuid(0x8000000a).ebx - 1;
+        if (cpuid(1).ecx & (1u << 26)) {
+            xsave_mask = xs.eax | ((uint64_t)xs.edx << 32);
+            while ((PAGE_SIZE << fpu_area_order) < xs.ecx)
+                fpu_area_order++;
+        }
         iopm_pa = alloc_filled(IOPM_ORDER, 0xff);   /* every port intercepted */
         msrpm_pa = alloc_filled(MSRPM_ORDER, 0xff); /* every MSR intercepted */
     }
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | (xsave_mask ? CR4_OSXSAVE : 0));
+    if (xsave_mask)
+        xsetbv(XCR0_X87 | XCR0_SSE);
     sc->hsave_pa = alloc_filled(0, 0);
     sc->host_vmcb_pa = alloc_filled(0, 0);
     wrmsr(MSR_VM_HSAVE_PA, sc->hsave_pa);
@@ -93,7 +117,7 @@ static void vmcb_init_intercepts(struct vmcb *vmcb)
     c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
                          SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
                          SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_MONITOR |
-                         SVM_INTERCEPT_MWAIT;
+                         SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
     c->iopm_base_pa = iopm_pa;
     c->msrpm_base_pa = msrpm_pa;
     c->int_ctl = SVM_V_INTR_MASKING;
@@ -101,10 +125,17 @@ static void vmcb_init_intercepts(struct vmcb *vmcb)
 
 int hvm_vcpu_init(struct vcpu *v)
 {
-    pfn_t pfn = page_alloc(0);
+    pfn_t pfn = page_alloc(0), fpu = page_alloc(fpu_area_order);
 
-    if (pfn == PFN_INVALID)
+    if (pfn == PFN_INVALID || fpu == PFN_INVALID) {
+        if (pfn != PFN_INVALID)
+            page_free(pfn, 0);
+        if (fpu != PFN_INVALID)
+            page_free(fpu, fpu_area_order);
         return -ENOMEM;
+    }
+    v->hvm.fpu_area = pfn_to_virt(fpu);         /* zeroed: XSTATE_BV 0, all init */
+    v->hvm.xcr0 = XCR0_X87;
     v->hvm.vmcb = pfn_to_virt(pfn);             /* zeroed by page_alloc */
     v->hvm.vmcb_pa = pfn << PAGE_SHIFT;
     v->hvm.asid_cpu = -1;
@@ -112,9 +143,9 @@ int hvm_vcpu_init(struct vcpu *v)
     v->hvm.vmcb->ctl.np_ctl = 1;
     v->hvm.vmcb->ctl.n_cr3 = p2m_root_maddr(&v->domain->p2m);
     v->hvm.vmcb->save.g_pat = 0x0007040600070406ULL;    /* the reset PAT */
-    /* FXSAVE image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
-    *(uint16_t *)&v->hvm.fpu_area[0] = 0x37f;
-    *(uint32_t *)&v->hvm.fpu_area[24] = 0x1f80;
+    /* The legacy image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
+    *(uint16_t *)v->hvm.fpu_area = 0x37f;
+    *(uint32_t *)((uint8_t *)v->hvm.fpu_area + 24) = 0x1f80;
     v->hvm.fpu_saved = true;
     hvm_vlapic_init(v);
     return 0;
@@ -123,6 +154,9 @@ int hvm_vcpu_init(struct vcpu *v)
 void hvm_vcpu_destroy(struct vcpu *v)
 {
     hvm_vlapic_destroy(v);
+    if (v->hvm.fpu_area)
+        page_free(virt_to_pfn(v->hvm.fpu_area), fpu_area_order);
+    v->hvm.fpu_area = NULL;
     if (v->hvm.vmcb)
         page_free(v->hvm.vmcb_pa >> PAGE_SHIFT, 0);
     v->hvm.vmcb = NULL;
@@ -244,20 +278,48 @@ static void svm_assign_asid(struct vcpu *v, unsigned int cpu)
     sc->flush_all = false;
 }
 
-/* A guest's x87/SSE state lives in the registers while it runs on this CPU
- * (Keel never touches them); it is saved when the vCPU is descheduled. */
+/* A guest's FPU/SSE/AVX state and its XCR0 live in the registers while it
+ * runs on this CPU (Keel itself never touches them); they are saved, with
+ * exactly the components its XCR0 enables, when the vCPU is descheduled, so
+ * nothing of one guest's state is ever visible to the next. */
 void hvm_vcpu_save_fpu(struct vcpu *v)
 {
-    __asm__ volatile("fxsave64 %0" : "=m"(v->hvm.fpu_area));
+    uint64_t mask = v->hvm.xcr0;
+
+    if (xsave_mask)
+        __asm__ volatile("xsave64 (%0)" : : "r"(v->hvm.fpu_area), "a"((uint32_t)mask),
+                         "d"((uint32_t)(mask >> 32)) : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" : : "r"(v->hvm.fpu_area) : "memory");
     v->hvm.fpu_saved = true;
 }
 
 void hvm_vcpu_restore_fpu(struct vcpu *v)
 {
+    uint64_t mask = v->hvm.xcr0;
+
     if (!v->hvm.fpu_saved)
         return;
-    __asm__ volatile("fxrstor64 %0" : : "m"(v->hvm.fpu_area));
+    if (xsave_mask) {
+        xsetbv(mask);
+        __asm__ volatile("xrstor64 (%0)" : : "r"(v->hvm.fpu_area), "a"((uint32_t)mask),
+                         "d"((uint32_t)(mask >> 32)) : "memory");
+    } else {
+        __asm__ volatile("fxrstor64 (%0)" : : "r"(v->hvm.fpu_area) : "memory");
+    }
     v->hvm.fpu_saved = false;
+}
+
+/* XSETBV from the guest: a valid XCR0 becomes the vCPU's and is loaded. */
+int svm_set_xcr0(struct vcpu *v, uint32_t index, uint64_t val)
+{
+    if (!xsave_mask || index != 0 || !(val & XCR0_X87) || (val & ~xsave_mask) ||
+        ((val & XCR0_AVX) && !(val & XCR0_SSE)) ||
+        ((val & XCR0_AVX512) && ((val & XCR0_AVX512) != XCR0_AVX512 || !(val & XCR0_AVX))))
+        return -EPERM;
+    v->hvm.xcr0 = val;
+    xsetbv(val);
+    return 0;
 }
 
 static void svm_enter_guest(struct vcpu *v, unsigned int cpu)

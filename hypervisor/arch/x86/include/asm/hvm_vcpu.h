@@ -37,7 +37,8 @@ struct hvm_vcpu {
     uint64_t asid_generation;   /* of asid_cpu's allocator */
     int32_t asid_cpu;           /* CPU the ASID belongs to, -1 none */
     uint64_t pending_event;     /* EVENTINJ to deliver on the next entry, 0 none */
-    uint8_t fpu_area[512] __aligned(16);  /* FXSAVE image while not running */
+    void *fpu_area;             /* XSAVE (or FXSAVE) image while not running */
+    uint64_t xcr0;              /* the guest's XCR0 */
     bool fpu_saved;
     bool nmi_pending;           /* an NMI IPI to inject */
     bool wait_for_sipi;         /* INIT received: a STARTUP IPI starts it */

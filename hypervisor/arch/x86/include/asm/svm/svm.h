@@ -24,6 +24,9 @@ void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32
  * or decoded (the domain has been crashed). */
 bool svm_skip_instruction(struct vcpu *v, uint8_t expected_len);
 
+/* XSETBV: 0, or -EPERM for a #GP. */
+int svm_set_xcr0(struct vcpu *v, uint32_t index, uint64_t val);
+
 /* CPUID and MSR policy (cpuid.c, msr.c). */
 void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
 int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);    /* -EPERM: #GP */
