@@ -17,6 +17,7 @@
 #include <keel/errno.h>
 #include <keel/lib.h>
 #include <keel/machine.h>
+#include <keel/page_alloc.h>
 #include <keel/pvh.h>
 #include <public/arch-x86/hvm/start_info.h>
 
@@ -164,6 +165,7 @@ uint32_t build_boot_domains(const struct boot_info *bi)
 {
     uint32_t started = 0;
 
+    pr_info("domain: %lu pages free before the boot domains\n", page_alloc_free_pages());
     for (uint32_t i = 0; i < bi->nr_modules; i++)
         if (build_domain((uint16_t)(i + 1), &bi->modules[i]) == 0)
             started++;
@@ -176,7 +178,8 @@ uint32_t build_boot_domains(const struct boot_info *bi)
  * run; power off, with status 0 only if every domain powered itself off. */
 void domains_all_ended(bool all_clean)
 {
-    pr_info("domain: every domain has ended (%s); powering off\n",
-            all_clean ? "all powered off" : "not all cleanly");
+    pr_info("domain: every domain has ended (%s); %lu pages free\n",
+            all_clean ? "all powered off" : "not all cleanly", page_alloc_free_pages());
+    pr_info("domain: powering off\n");
     machine_poweroff(all_clean ? 0 : 1);
 }

@@ -96,3 +96,18 @@ def test_virtual_local_apic(boot, vcpus, smp):
         q.expect(r"^\(d1\) vCPU 1 started in real mode by INIT/SIPI", STEP_TIMEOUT)
     q.expect(SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+def test_every_page_comes_back(boot):
+    """Domains with 2 MiB and 4 KiB pieces, several vCPUs: after all have
+    ended, the allocator has every frame back but for the small-object heap
+    keeping at most one partly used page per size class (8 classes)."""
+    mods = [kernel("test-lapic") + ",mem=32M vcpus=2", kernel("test-hello") + ",mem=33M",
+            kernel("test-cpuid") + ",mem=16M"]
+    q = boot("dom0less", modules=mods, smp=2)
+    before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
+    after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
+                     BOOT_TIMEOUT)
+    lost = int(before.group(1)) - int(after.group(1))
+    assert 0 <= lost <= 8, f"{lost} pages did not come back"
+    assert q.wait_exit(STEP_TIMEOUT) == 0
