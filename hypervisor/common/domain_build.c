@@ -4,12 +4,14 @@
  * PVH kernel for an unprivileged domain of its own; its module command line
  * holds Keel's settings for it, then "--", then the guest's command line:
  *     module2 /boot/guest mem=64M vcpus=2 name=web -- console=hvc0
- * Each domain gets RAM from guest-physical 0, its ELF segments loaded, a
- * struct hvm_start_info (command line, memory map) placed after the kernel,
- * and its first vCPU started at the PVH entry.
+ * Each domain gets RAM from guest-physical 0, its ELF segments loaded,
+ * minimal ACPI tables (RSDP, XSDT, FADT, MADT of its vCPUs, a DSDT with
+ * \_S5) at 0xE0000, a struct hvm_start_info (command line, memory map, RSDP)
+ * placed after the kernel, and its first vCPU started at the PVH entry.
  */
 #include <asm/hvm_vcpu.h>
 #include <asm/page.h>
+#include <keel/acpi_build.h>
 #include <keel/bootinfo.h>
 #include <keel/cmdline.h>
 #include <keel/domain.h>
@@ -27,6 +29,8 @@
 #define START_INFO_AREA     (64 * 1024)
 #define LEGACY_HOLE_START   0xa0000
 #define LEGACY_HOLE_END     0x100000
+#define ACPI_AREA           0xe0000         /* in the legacy hole, as firmware puts them */
+#define ACPI_AREA_SIZE      0x10000
 
 struct domain_config {
     uint64_t mem;
@@ -103,13 +107,19 @@ static int load_kernel(struct domain *d, const struct boot_module *m,
     const void *image = phys_to_virt(m->start);
     uint64_t len = m->end - m->start, area, si_gpa;
     struct gpa_write_ops ops = { d, ops_copy, ops_zero };
-    struct hvm_memmap_table_entry map[2] = {
+    struct hvm_memmap_table_entry map[3] = {
         { .addr = 0, .size = LEGACY_HOLE_START, .type = XEN_HVM_MEMMAP_TYPE_RAM },
+        { .addr = ACPI_AREA, .size = ACPI_AREA_SIZE, .type = XEN_HVM_MEMMAP_TYPE_ACPI },
         { .addr = LEGACY_HOLE_END, .size = cfg->mem - LEGACY_HOLE_END,
           .type = XEN_HVM_MEMMAP_TYPE_RAM },
     };
+    struct acpi_build_params acpi = {
+        .nr_vcpus = d->nr_vcpus, .lapic_address = 0xfee00000,
+        .sleep_port = PVH_SLEEP_PORT, .reset_port = PVH_RESET_PORT,
+        .reset_value = PVH_RESET_VALUE,
+    };
     struct pvh_start_params params = {
-        .cmdline = cfg->guest_cmdline, .memmap = map, .nr_memmap = 2,
+        .cmdline = cfg->guest_cmdline, .memmap = map, .nr_memmap = 3,
     };
     int rc;
 
@@ -117,6 +127,12 @@ static int load_kernel(struct domain *d, const struct boot_module *m,
         return rc;
     elf_log_image(&img);
     if ((rc = elf_load(&img, image, len, &ops)) < 0)
+        return rc;
+    if (img.paddr_lo < LEGACY_HOLE_END) {
+        pr_err("domain: the kernel overlaps the legacy hole below 1 MiB\n");
+        return -EINVAL;
+    }
+    if ((rc = acpi_build_tables(&acpi, ACPI_AREA, ACPI_AREA_SIZE, &ops, &params.rsdp_paddr)) < 0)
         return rc;
     area = ALIGN_UP(img.paddr_hi, PAGE_SIZE);
     if (area + START_INFO_AREA > cfg->mem) {

@@ -111,3 +111,17 @@ def test_every_page_comes_back(boot):
     lost = int(before.group(1)) - int(after.group(1))
     assert 0 <= lost <= 8, f"{lost} pages did not come back"
     assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+@pytest.mark.parametrize("vcpus", [1, 3])
+def test_acpi_tables_and_s5_poweroff(boot, vcpus):
+    """The domain's ACPI tables (checked by the guest itself: checksums, a
+    MADT entry per vCPU, HW-reduced FADT, \\_S5), and poweroff through the
+    FADT's sleep control register as Linux does it."""
+    q = boot("dom0less", modules=[kernel("test-acpi") + f",mem=32M vcpus={vcpus}"], smp=2)
+    q.expect(rf"^\(d1\) ACPI: RSDP 0x[0-9a-f]+, FADT HW-reduced, MADT {vcpus} CPUs, "
+             r"DSDT with \\_S5", BOOT_TIMEOUT)
+    q.expect(r"^\(d1\) ACPI: entering S5", STEP_TIMEOUT)
+    q.expect(r"^domain: d1 \(boot1\) shut down: poweroff", STEP_TIMEOUT)
+    assert "still running after the S5 write" not in q.output
+    assert q.wait_exit(STEP_TIMEOUT) == 0

@@ -106,6 +106,13 @@ uint32_t domains_alive(void);
 /* Console output of a guest: buffered per line, printed as "(dN) line". */
 void domain_console_write(struct domain *d, const char *buf, uint32_t len);
 
+/* The I/O ports of a domain's ACPI tables (HW-reduced FADT): writing
+ * SLP_TYP 5 with SLP_EN to the sleep port powers it off, the reset value to
+ * the reset port reboots it. */
+#define PVH_SLEEP_PORT      0xb004
+#define PVH_RESET_PORT      0xcf9
+#define PVH_RESET_VALUE     0x06
+
 struct boot_info;
 /* dom0less: a domain from each boot module (common/domain_build.c);
  * returns how many started. */

@@ -15,6 +15,7 @@
 #include <keel/errno.h>
 #include <keel/hypercall.h>
 #include <keel/lib.h>
+#include <public/sched.h>
 
 #define EFER_LMA            (1ULL << 10)
 #define SEG_ATTR_L          (1u << 9)
@@ -22,6 +23,7 @@
 #define IOIO_TYPE_IN        (1u << 0)
 #define IOIO_STRING         (1u << 2)
 #define DEBUG_CONSOLE_PORT  0xe9
+#define ACPI_SLP_EN         0x20
 
 enum x86_mode svm_guest_mode(const struct vcpu *v)
 {
@@ -99,7 +101,8 @@ static void handle_msr(struct vcpu *v)
 }
 
 /* PVH has no I/O ports: reads return all ones, writes are dropped, except
- * the 0xE9 debug console.  String forms are skipped whole. */
+ * the 0xE9 debug console and the sleep and reset ports its ACPI tables name.
+ * String forms are skipped whole. */
 static void handle_ioio(struct vcpu *v)
 {
     struct vmcb *vmcb = v->hvm.vmcb;
@@ -114,6 +117,13 @@ static void handle_ioio(struct vcpu *v)
         } else if (port == DEBUG_CONSOLE_PORT) {
             char c = (char)vmcb->save.rax;
             domain_console_write(v->domain, &c, 1);
+        } else if (port == PVH_SLEEP_PORT && size == 1) {
+            uint8_t val = (uint8_t)vmcb->save.rax;
+            if ((val & ACPI_SLP_EN) && ((val >> 2) & 7) == 5)
+                domain_shutdown(v->domain, SHUTDOWN_poweroff);     /* ACPI S5 */
+        } else if (port == PVH_RESET_PORT && size == 1 &&
+                   (uint8_t)vmcb->save.rax == PVH_RESET_VALUE) {
+            domain_shutdown(v->domain, SHUTDOWN_reboot);
         }
     }
     vmcb->save.rip = vmcb->ctl.exitinfo2;      /* the next RIP, given for IOIO */
