@@ -48,6 +48,17 @@ def test_several_domains_at_once(boot, count):
     q.expect(r"^domain: every domain has ended \(all powered off\)", BOOT_TIMEOUT)
     for d in range(1, count + 1):
         assert f"(d{d}) Test result: SUCCESS" in q.output, f"d{d} did not succeed"
+    status = q.wait_exit(STEP_TIMEOUT)
+    assert status == 0, f"exit status {status}; console ends with:\n{q.output[-1500:]}"
+
+
+
+def test_bench_kernel_smoke(boot):
+    """bench/hypercall.sh's kernel keeps building and measuring."""
+    q = boot("dom0less", modules=[kernel("test-bench-exits") + ",mem=32M -- iters=100 batches=3"])
+    for op in ("hypercall", "cpuid"):
+        q.expect(rf"^\(d1\) bench: {op} cycles/op \d+", BOOT_TIMEOUT)
+    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 

@@ -50,7 +50,12 @@ def xen_image():
     debs = os.path.join(PEER_DIR, "debs")
     os.makedirs(debs, exist_ok=True)
     if not glob.glob(os.path.join(debs, PACKAGE + "_*.deb")):
-        subprocess.run(["apt-get", "download", PACKAGE], cwd=debs, check=True)
+        try:
+            subprocess.run(["apt-get", "download", PACKAGE], cwd=debs, check=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            sys.exit(f"boot-xen: cannot fetch {PACKAGE} with `apt-get download` ({e}); "
+                     "it comes from Debian's package registry (bookworm main: "
+                     "check the network and run apt-get update)")
     deb = sorted(glob.glob(os.path.join(debs, PACKAGE + "_*.deb")))[-1]
     subprocess.run(["dpkg", "-x", deb, os.path.join(PEER_DIR, "root")], check=True)
     images = glob.glob(os.path.join(PEER_DIR, "root", "boot", "xen-4.17*-amd64.gz"))
