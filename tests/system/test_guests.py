@@ -95,16 +95,18 @@ def test_without_dom0less_keel_explains(boot):
 
 @pytest.mark.parametrize("vcpus,smp", [(1, 1), (2, 2), (2, 1)])
 def test_virtual_local_apic(boot, vcpus, smp):
-    """xAPIC MMIO emulated through the decoder, one-shot and periodic timers
-    waking HLT, a self-IPI, and INIT/SIPI starting vCPU 1 in real mode (on
-    its own CPU, or sharing one)."""
+    """xAPIC MMIO emulated through the decoder, one-shot, periodic and
+    TSC-deadline timers waking HLT, a self-IPI, INIT/SIPI starting vCPU 1 in
+    real mode (on its own CPU, or sharing one), and x2APIC mode."""
     q = boot("dom0less", modules=[kernel("test-lapic") + f",mem=32M vcpus={vcpus}"], smp=smp)
     q.expect(r"^\(d1\) APIC base 0xfee00900, ID 0, version 0x[0-9a-f]+", BOOT_TIMEOUT)
     q.expect(r"^\(d1\) one-shot timer: fired, current count 0", STEP_TIMEOUT)
     q.expect(r"^\(d1\) periodic timer: \d+ ticks", STEP_TIMEOUT)
     q.expect(r"^\(d1\) self-IPI delivered", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) TSC-deadline timer: fired", STEP_TIMEOUT)
     if vcpus > 1:
         q.expect(r"^\(d1\) vCPU 1 started in real mode by INIT/SIPI", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) x2APIC: ID 0, self-IPI delivered", STEP_TIMEOUT)
     q.expect(SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * test-lapic: the virtual local APIC as a PVH guest uses it.  The APIC base
- * MSR, ID and version; the one-shot and periodic timers waking the vCPU from
- * HLT; a self-IPI through the ICR; and, with two vCPUs, starting the second
+ * MSR, ID and version; the one-shot, periodic and TSC-deadline timers waking
+ * the vCPU from HLT; a self-IPI through the ICR; x2APIC mode (ID and a
+ * self-IPI through MSRs); and, with two vCPUs, starting the second
  * one with INIT and STARTUP IPIs into a real-mode trampoline that writes a
  * mark to memory (as Linux starts its secondaries).
  */
@@ -32,6 +33,7 @@
 #define AP_MAGIC            0x4b454c21u     /* "KEL!" */
 
 volatile uint32_t timer_ticks, ipi_count;
+volatile uint8_t x2apic_on;         /* EOI through the MSR, not the page */
 
 /* Interrupt stubs: count, EOI, return. */
 void lapic_timer_stub(void);
@@ -44,8 +46,20 @@ asm(".text\n"
     "  lock incl ipi_count(%rip)\n"
     "lapic_eoi_return:\n"
     "  pushq %rax\n"
+    "  cmpb $0, x2apic_on(%rip)\n"
+    "  jne 1f\n"
     "  movabsq $0xfee000b0, %rax\n"
     "  movl $0, (%rax)\n"
+    "  popq %rax\n"
+    "  iretq\n"
+    "1: pushq %rcx\n"
+    "  pushq %rdx\n"
+    "  movl $0x80b, %ecx\n"
+    "  xorl %eax, %eax\n"
+    "  xorl %edx, %edx\n"
+    "  wrmsr\n"
+    "  popq %rdx\n"
+    "  popq %rcx\n"
     "  popq %rax\n"
     "  iretq\n");
 
@@ -169,6 +183,32 @@ static void check_self_ipi(void)
     printf("self-IPI delivered\n");
 }
 
+/* TSC-deadline mode: the timer fires when the TSC passes the MSR. */
+static void check_tsc_deadline(void)
+{
+    uint32_t start = timer_ticks;
+
+    apic_write(APIC_LVT_TIMER, TIMER_VECTOR | (2u << 17));
+    wrmsr(0x6e0, read_tsc() + 5000000);
+    CHECK(wait_for(&timer_ticks, start + 1, 10000), "TSC-deadline timer never fired");
+    CHECK(rdmsr(0x6e0) == 0, "TSC_DEADLINE MSR not cleared after expiry");
+    apic_write(APIC_LVT_TIMER, TIMER_VECTOR | LVT_MASKED);
+    printf("TSC-deadline timer: fired\n");
+}
+
+/* x2APIC: switched on through the base MSR; ID and a self-IPI by MSR. */
+static void check_x2apic(void)
+{
+    uint32_t start = ipi_count;
+
+    wrmsr(APIC_BASE_MSR, rdmsr(APIC_BASE_MSR) | (1ULL << 10));
+    x2apic_on = 1;
+    CHECK(rdmsr(0x802) == 0, "x2APIC ID %lu", rdmsr(0x802));
+    wrmsr(0x83f, IPI_VECTOR);                           /* SELF IPI */
+    CHECK(wait_for(&ipi_count, start + 1, 1000), "x2APIC self-IPI not delivered");
+    printf("x2APIC: ID 0, self-IPI delivered\n");
+}
+
 static void check_second_vcpu(void)
 {
     volatile uint32_t *mark = (volatile uint32_t *)AP_MARK;
@@ -199,8 +239,16 @@ void test_main(void)
     check_one_shot();
     check_periodic();
     check_self_ipi();
+    if (r.ecx & (1u << 24))
+        check_tsc_deadline();
+    else
+        printf("no TSC-deadline timer offered\n");
     if (((r.ebx >> 16) & 0xff) >= 2)
         check_second_vcpu();
     else
         printf("one vCPU: INIT/SIPI not tried\n");
+    if (r.ecx & (1u << 21))
+        check_x2apic();
+    else
+        printf("no x2APIC offered\n");
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The CPUID a guest sees: the host's, with what Keel does not offer guests
- * hidden (SVM, MONITOR/MWAIT, SME/SEV, x2APIC and TSC-deadline until the
- * virtual local APIC provides them), the hypervisor bit set, the vCPU's own
+ * hidden (SVM, MONITOR/MWAIT, SME/SEV), x2APIC and TSC-deadline offered
+ * (the virtual local APIC has them), the hypervisor bit set, the vCPU's own
  * APIC ID, and Xen's leaves at 0x40000000.
  */
 #include <asm/hvm_vcpu.h>
@@ -74,8 +74,8 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4])
     case 1:
         r[1] = (r[1] & 0x0000ffff) | (v->vcpu_id << 24) |
                ((v->domain->nr_vcpus & 0xff) << 16);
-        r[2] &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX | CPUID1_ECX_X2APIC |
-                  CPUID1_ECX_TSC_DEADLINE);
+        r[2] &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX);
+        r[2] |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;    /* the vLAPIC has both */
         r[2] |= CPUID1_ECX_HYPERVISOR;
         /* OSXSAVE mirrors the guest's own CR4. */
         r[2] &= ~CPUID1_ECX_OSXSAVE;
