@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Boot-time domains.  With the dom0less option every multiboot module is a
+ * Boot-time domains.  By default the first multiboot module is dom0's
+ * kernel (an ELF or a Linux bzImage) and the second its ramdisk; dom0 gets
+ * dom0_mem= of RAM and dom0_max_vcpus= vCPUs, SIF_INITDOMAIN, and the module
+ * command line as its own.  With the dom0less option every multiboot module is a
  * PVH kernel for an unprivileged domain of its own; its module command line
  * holds Keel's settings for it, then "--", then the guest's command line:
  *     module2 /boot/guest mem=64M vcpus=2 name=web -- console=hvc0
@@ -16,12 +19,16 @@
 #include <keel/cmdline.h>
 #include <keel/domain.h>
 #include <keel/elf_loader.h>
+#include <keel/kernel_image.h>
+#include <keel/params.h>
+#include <keel/smp.h>
 #include <keel/errno.h>
 #include <keel/lib.h>
 #include <keel/machine.h>
 #include <keel/page_alloc.h>
 #include <keel/pvh.h>
 #include <public/arch-x86/hvm/start_info.h>
+#include <public/xen.h>
 
 #define DEFAULT_MEM         MiB(64)
 #define MIN_MEM             MiB(2)
@@ -37,6 +44,8 @@ struct domain_config {
     uint64_t vcpus;
     char name[32];
     const char *guest_cmdline;
+    bool privileged;                    /* dom0 */
+    const struct boot_module *ramdisk;  /* dom0's, passed as its first module */
 };
 
 static int parse_one(struct domain_config *cfg, const char *opt, size_t len)
@@ -100,12 +109,30 @@ static int ops_zero(void *ctx, uint64_t gpa, uint64_t len)
     return zero_gpa(ctx, gpa, len);
 }
 
+/* Copy the ramdisk to the top of the domain's RAM; 0 with *mod filled. */
+static int load_ramdisk(struct domain *d, const struct domain_config *cfg,
+                        uint64_t lowest, struct pvh_module *mod)
+{
+    uint64_t size = cfg->ramdisk->end - cfg->ramdisk->start;
+    uint64_t gpa = ALIGN_DOWN(cfg->mem - size, PAGE_SIZE);
+
+    if (size > cfg->mem || gpa < lowest) {
+        pr_err("domain: the %lu KiB ramdisk does not fit above the kernel\n", size >> 10);
+        return -ENOSPC;
+    }
+    mod->paddr = gpa;
+    mod->size = size;
+    mod->cmdline = cfg->ramdisk->cmdline;
+    return copy_to_gpa(d, gpa, phys_to_virt(cfg->ramdisk->start), size);
+}
+
 static int load_kernel(struct domain *d, const struct boot_module *m,
                        const struct domain_config *cfg, uint32_t *entry, uint32_t *ebx)
 {
     static struct elf_image img;        /* boot is single-threaded */
-    const void *image = phys_to_virt(m->start);
-    uint64_t len = m->end - m->start, area, si_gpa;
+    struct kernel_image k;
+    struct pvh_module ramdisk;
+    uint64_t area, si_gpa;
     struct gpa_write_ops ops = { d, ops_copy, ops_zero };
     struct hvm_memmap_table_entry map[3] = {
         { .addr = 0, .size = LEGACY_HOLE_START, .type = XEN_HVM_MEMMAP_TYPE_RAM },
@@ -120,13 +147,23 @@ static int load_kernel(struct domain *d, const struct boot_module *m,
     };
     struct pvh_start_params params = {
         .cmdline = cfg->guest_cmdline, .memmap = map, .nr_memmap = 3,
+        .flags = cfg->privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0,
     };
     int rc;
 
-    if ((rc = elf_parse(&img, image, len, 0, cfg->mem)) < 0 || (rc = elf_check_pvh(&img)) < 0)
+    memcpy(d->memmap, map, sizeof(map));        /* for XENMEM_memory_map */
+    d->nr_memmap = ARRAY_SIZE(map);
+    if ((rc = kernel_image_open(phys_to_virt(m->start), m->end - m->start, &k)) < 0)
         return rc;
-    elf_log_image(&img);
-    if ((rc = elf_load(&img, image, len, &ops)) < 0)
+    rc = elf_parse(&img, k.elf, k.len, 0, cfg->mem);
+    if (rc == 0)
+        rc = elf_check_pvh(&img);
+    if (rc == 0) {
+        elf_log_image(&img);
+        rc = elf_load(&img, k.elf, k.len, &ops);
+    }
+    kernel_image_close(&k);
+    if (rc < 0)
         return rc;
     if (img.paddr_lo < LEGACY_HOLE_END) {
         pr_err("domain: the kernel overlaps the legacy hole below 1 MiB\n");
@@ -139,6 +176,12 @@ static int load_kernel(struct domain *d, const struct boot_module *m,
         pr_err("domain: no room for the start info above the kernel\n");
         return -ENOSPC;
     }
+    if (cfg->ramdisk) {
+        if ((rc = load_ramdisk(d, cfg, area + START_INFO_AREA, &ramdisk)) < 0)
+            return rc;
+        params.modules = &ramdisk;
+        params.nr_modules = 1;
+    }
     rc = pvh_build_start_info(&params, area, START_INFO_AREA, &ops, &si_gpa);
     if (rc < 0)
         return rc;
@@ -147,33 +190,81 @@ static int load_kernel(struct domain *d, const struct boot_module *m,
     return 0;
 }
 
-static int build_domain(uint16_t domid, const struct boot_module *m)
+static int build_domain(uint16_t domid, const struct boot_module *m,
+                        const struct domain_config *cfg)
 {
-    struct domain_config cfg;
     struct domain *d;
     uint32_t entry = 0, ebx = 0;
+    int rc;
+
+    d = domain_create(domid, cfg->name, (uint32_t)cfg->vcpus, cfg->mem >> PAGE_SHIFT,
+                      cfg->privileged);
+    if (!d)
+        return -ENOMEM;
+    rc = domain_populate_ram(d, 0, cfg->mem >> PAGE_SHIFT);
+    if (rc == 0)
+        rc = load_kernel(d, m, cfg, &entry, &ebx);
+    if (rc < 0) {
+        pr_err("domain: d%u (%s) not started: error %d\n", domid, cfg->name, rc);
+        domain_destroy(d);          /* never ran: does not count as unclean */
+        return rc;
+    }
+    hvm_vcpu_set_pvh_entry(d->vcpus[0], entry, ebx);
+    pr_info("domain: d%u (%s): %lu MiB, %u vCPU%s, entry 0x%x, start info 0x%x\n", domid,
+            d->name, cfg->mem >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", entry, ebx);
+    vcpu_wake(d->vcpus[0]);
+    return 0;
+}
+
+static int build_boot_domain(uint16_t domid, const struct boot_module *m)
+{
+    struct domain_config cfg;
     int rc;
 
     memset(&cfg, 0, sizeof(cfg));
     snprintf(cfg.name, sizeof(cfg.name), "boot%u", domid);
     if ((rc = parse_config(m->cmdline, &cfg)) < 0)
         return rc;
-    d = domain_create(domid, cfg.name, (uint32_t)cfg.vcpus, cfg.mem >> PAGE_SHIFT, false);
-    if (!d)
-        return -ENOMEM;
-    rc = domain_populate_ram(d, 0, cfg.mem >> PAGE_SHIFT);
-    if (rc == 0)
-        rc = load_kernel(d, m, &cfg, &entry, &ebx);
-    if (rc < 0) {
-        pr_err("domain: d%u (%s) not started: error %d\n", domid, cfg.name, rc);
-        domain_destroy(d);          /* never ran: does not count as unclean */
-        return rc;
+    return build_domain(domid, m, &cfg);
+}
+
+/* dom0's RAM: dom0_mem=, else all that is free but a reserve for Keel and
+ * guests (1/16, at least 128 MiB), within what a boot domain may have. */
+static uint64_t dom0_memory(void)
+{
+    uint64_t free = page_alloc_free_pages() << PAGE_SHIFT;
+    uint64_t reserve = MAX(free / 16, MiB(128));
+
+    if (opt_dom0_mem)
+        return ALIGN_DOWN(opt_dom0_mem, MiB(2));
+    return free > reserve ? MIN(ALIGN_DOWN(free - reserve, MiB(2)), MAX_BOOT_MEM) : 0;
+}
+
+/* dom0 from the first module, its ramdisk from the second. */
+int build_dom0(const struct boot_info *bi)
+{
+    struct domain_config cfg;
+    int rc;
+
+    memset(&cfg, 0, sizeof(cfg));
+    strlcpy(cfg.name, "dom0", sizeof(cfg.name));
+    cfg.privileged = true;
+    cfg.mem = dom0_memory();
+    cfg.vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : nr_cpu_ids;
+    cfg.guest_cmdline = bi->modules[0].cmdline;
+    cfg.ramdisk = bi->nr_modules > 1 ? &bi->modules[1] : NULL;
+    if (cfg.mem < MIN_MEM || cfg.mem > MAX_BOOT_MEM || cfg.vcpus > MAX_VCPUS) {
+        pr_err("domain: dom0 cannot have %lu MiB and %lu vCPUs (dom0_mem 2M..3G, "
+               "dom0_max_vcpus 1..%u)\n", cfg.mem >> 20, cfg.vcpus, MAX_VCPUS);
+        return -EINVAL;
     }
-    hvm_vcpu_set_pvh_entry(d->vcpus[0], entry, ebx);
-    pr_info("domain: d%u (%s): %lu MiB, %u vCPU%s, entry 0x%x, start info 0x%x\n", domid,
-            d->name, cfg.mem >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", entry, ebx);
-    vcpu_wake(d->vcpus[0]);
-    return 0;
+    if (bi->nr_modules > 2)
+        pr_warn("domain: %u modules after dom0's ramdisk ignored (use dom0less for more "
+                "domains)\n", bi->nr_modules - 2);
+    rc = build_domain(0, &bi->modules[0], &cfg);
+    if (rc == 0)
+        domains_boot_complete();
+    return rc;
 }
 
 /* Build a domain from each module; the number started. */
@@ -183,7 +274,7 @@ uint32_t build_boot_domains(const struct boot_info *bi)
 
     pr_info("domain: %lu pages free before the boot domains\n", page_alloc_free_pages());
     for (uint32_t i = 0; i < bi->nr_modules; i++)
-        if (build_domain((uint16_t)(i + 1), &bi->modules[i]) == 0)
+        if (build_boot_domain((uint16_t)(i + 1), &bi->modules[i]) == 0)
             started++;
     if (started)
         domains_boot_complete();

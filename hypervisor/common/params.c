@@ -18,6 +18,8 @@ bool opt_noreboot;
 char opt_selftest[32];
 uint64_t opt_maxcpus = 256;
 bool opt_dom0less;
+uint64_t opt_dom0_mem;
+uint64_t opt_dom0_max_vcpus;
 
 static int parse_loglvl(const char *v)
 {
@@ -58,6 +60,10 @@ static const struct param params[] = {
       "never reboot after a panic" },
     { "maxcpus", PARAM_UINT, &opt_maxcpus, 0, NULL,
       "bring up at most this many CPUs (the boot CPU included)" },
+    { "dom0_mem", PARAM_SIZE, &opt_dom0_mem, 0, NULL,
+      "dom0's memory (default: all free RAM but 1/16 or 128 MiB, at most 3 GiB)" },
+    { "dom0_max_vcpus", PARAM_UINT, &opt_dom0_max_vcpus, 0, NULL,
+      "dom0's vCPUs (default: one per CPU)" },
     { "dom0less", PARAM_BOOL, &opt_dom0less, 0, NULL,
       "no dom0: start each boot module as an unprivileged PVH domain" },
     { "selftest", PARAM_CUSTOM, NULL, 0, parse_selftest,

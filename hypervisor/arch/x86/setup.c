@@ -153,9 +153,11 @@ static void start_domains(void)
         machine_halt();
     }
     if (!opt_dom0less) {
-        pr_err("starting a Linux dom0 is not implemented yet; boot with 'dom0less' to run "
-               "each module as a PVH domain\n");
-        machine_halt();
+        if (build_dom0(&boot_info) < 0) {
+            pr_err("dom0 could not be started (see above)\n");
+            machine_poweroff(1);
+        }
+        return;
     }
     if (build_boot_domains(&boot_info) == 0) {
         pr_err("no boot domain could be started\n");

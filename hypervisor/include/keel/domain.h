@@ -13,10 +13,12 @@
 #include <keel/spinlock.h>
 #include <keel/timer.h>
 #include <keel/types.h>
+#include <public/arch-x86/hvm/start_info.h>
 #include <public/hvm/params.h>
 
 #define MAX_DOMAINS         64
 #define MAX_VCPUS           64
+#define DOMAIN_MEMMAP_MAX   8       /* memory map entries a domain is given */
 
 enum vcpu_state {
     VCPU_OFFLINE,       /* not started (secondary vCPUs before INIT/SIPI) */
@@ -58,12 +60,25 @@ struct domain {
     uint32_t nr_vcpus;
     struct vcpu *vcpus[MAX_VCPUS];
     uint64_t hvm_params[HVM_NR_PARAMS];
+    struct evtchn_domain *evtchn; /* event channels (common/event_channel.c) */
     uint64_t hypercall_page_gfn; /* where the guest asked for it, or ~0 */
     char console_line[128];     /* console output collected up to a newline */
     uint32_t console_len;
     uint32_t live_vcpus;        /* vCPUs not yet stopped for teardown */
     struct mem_chunk *chunks;   /* the RAM it owns, as allocated */
     uint32_t nr_chunks, cap_chunks;
+    /* shared_info page and memory_op (common/shared_info.c, memory_op.c) */
+    void *shared_info;          /* Keel's page (DOMID_KEEL), from creation */
+    mfn_t shared_info_mfn;
+    gfn_t shared_info_gfn;      /* where the guest mapped it, or ~0 */
+    spinlock_t mem_lock;        /* memory_op's p2m and chunk changes */
+    mfn_t *held;                /* frames the guest gave back that are part
+                                   of a 2 MiB chunk still in use: not mapped,
+                                   reused first by populate_physmap */
+    uint32_t nr_held, cap_held;
+    uint64_t memop_waiting;     /* vCPUs (bit n) waiting out a p2m change */
+    struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX]; /* as given at boot */
+    uint32_t nr_memmap;
 };
 
 struct mem_chunk {
@@ -117,6 +132,9 @@ struct boot_info;
 /* dom0less: a domain from each boot module (common/domain_build.c);
  * returns how many started. */
 uint32_t build_boot_domains(const struct boot_info *bi);
+/* The control domain from the first module (its ramdisk from the second);
+ * 0 or a negative errno, logged. */
+int build_dom0(const struct boot_info *bi);
 
 /* Scheduling (common/schedule.c). */
 void vcpu_wake(struct vcpu *v);

@@ -16,7 +16,9 @@ extern uint64_t opt_panic_timeout;  /* panic=N: reboot N seconds after a panic *
 extern bool opt_noreboot;           /* noreboot: never reboot, even with panic=N */
 extern char opt_selftest[32];
 extern uint64_t opt_maxcpus;
-extern bool opt_dom0less;           /* dom0less: every module is a boot domain */        /* maxcpus=N: bring up at most N CPUs */       /* selftest[=name]: run built-in self tests */
+extern bool opt_dom0less;
+extern uint64_t opt_dom0_mem;       /* dom0_mem=SIZE (0: the default) */
+extern uint64_t opt_dom0_max_vcpus; /* dom0_max_vcpus=N (0: one per CPU) */           /* dom0less: every module is a boot domain */        /* maxcpus=N: bring up at most N CPUs */       /* selftest[=name]: run built-in self tests */
 
 /* Parse the command line into the options above; warns about the rest. */
 void params_parse(const char *cmdline);

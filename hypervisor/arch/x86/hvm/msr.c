@@ -22,7 +22,13 @@
 #define MSR_MTRR_DEF_TYPE   0x2ff
 #define MSR_XEN_HYPERCALL   0x40000000
 #define EFER_LMA            (1ULL << 10)
+#define CR0_PG              (1ULL << 31)
 #define EFER_VALID          (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+
+static bool mtrr_type_valid(uint8_t t)
+{
+    return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
+}
 
 static bool pat_valid(uint64_t pat)
 {
@@ -71,6 +77,8 @@ int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
     case MSR_EFER:        /* LMA is the CPU's to set: a write keeps it */
         if (val & ~EFER_VALID)
             return -EPERM;
+        if ((vmcb->save.cr0 & CR0_PG) && ((val ^ vmcb->save.efer) & EFER_LME))
+            return -EPERM;      /* LME may not change while paging is on */
         vmcb->save.efer = (val & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA) | EFER_SVME;
         return 0;
     case MSR_PAT:
@@ -82,6 +90,10 @@ int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
         vmcb->ctl.tsc_offset = val - rdtsc();
         return 0;
     case MSR_MTRR_DEF_TYPE:
+        /* Stored nowhere (nested paging decides memory types), but only
+         * what hardware accepts is accepted: a type, FE and E. */
+        if ((val & ~0xcffULL) || !mtrr_type_valid((uint8_t)val))
+            return -EPERM;
         return 0;
     case MSR_XEN_HYPERCALL:
         return hypercall_page_install(v, val);

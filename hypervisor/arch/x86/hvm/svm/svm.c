@@ -13,6 +13,7 @@
 #include <asm/svm/vmcb.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
+#include <keel/event.h>
 #include <keel/lib.h>
 #include <keel/page_alloc.h>
 #include <keel/panic.h>
@@ -58,6 +59,24 @@ bool hvm_available(void)
     return cpu_features.svm && cpu_features.npt;
 }
 
+/* Let the guest read and write an MSR without an exit: only MSRs whose
+ * guest value lives in the VMCB state that VMLOAD/VMSAVE switch. */
+static void msrpm_allow(uint8_t *msrpm, uint32_t msr)
+{
+    uint32_t base;
+
+    if (msr <= 0x1fff)
+        base = 0;
+    else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
+        base = 0x800 * 8;
+    else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
+        base = 0x1000 * 8;
+    else
+        return;
+    uint32_t bit = base + (msr & 0x1fff) * 2;
+    msrpm[bit / 8] &= (uint8_t)~(3u << (bit % 8));
+}
+
 static paddr_t alloc_filled(unsigned int order, uint8_t fill)
 {
     pfn_t pfn = page_alloc(order);
@@ -83,7 +102,14 @@ void hvm_cpu_init(void)
                 fpu_area_order++;
         }
         iopm_pa = alloc_filled(IOPM_ORDER, 0xff);   /* every port intercepted */
-        msrpm_pa = alloc_filled(MSRPM_ORDER, 0xff); /* every MSR intercepted */
+        msrpm_pa = alloc_filled(MSRPM_ORDER, 0xff); /* every MSR intercepted... */
+        static const uint32_t vmload_msrs[] = {     /* ...but the switched state */
+            0xc0000100, 0xc0000101, 0xc0000102,     /* FS, GS, kernel GS base */
+            0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
+            0x174, 0x175, 0x176,                    /* SYSENTER CS, ESP, EIP */
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(vmload_msrs); i++)
+            msrpm_allow(phys_to_virt(msrpm_pa), vmload_msrs[i]);
     }
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | (xsave_mask ? CR4_OSXSAVE : 0));
@@ -243,7 +269,15 @@ void svm_intr_assist(struct vcpu *v)
         c->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | 2;
         return;
     }
-    vector = vlapic_has_pending_irq(&v->hvm.vlapic);
+    /* Xen's event-channel callback vector comes first and bypasses the
+     * vLAPIC (no IRR/ISR, no EOI), while evtchn_upcall_pending is set. */
+    vector = evtchn_upcall_vector(v);
+    if (vector >= 0 && (v->hvm.vmcb->save.rflags & RFLAGS_IF) && !(c->int_state & 1)) {
+        c->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR | (uint8_t)vector;
+        return;
+    }
+    if (vector < 0)
+        vector = vlapic_has_pending_irq(&v->hvm.vlapic);
     if (vector < 0)
         return;
     if ((v->hvm.vmcb->save.rflags & RFLAGS_IF) && !(c->int_state & 1)) {
