@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: MIT
+#
+# More hypervisor-core test kernels (guest-drivers/tests/<name>.c): the MSR
+# policy, a crash on unbacked guest-physical memory, a million VM exits, and
+# Intel's VMCALL on AMD.
+GUEST_TESTS += msr npf-crash exits ud-vmcall
