@@ -9,8 +9,10 @@
 #include <asm/smp.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
+#include <keel/event.h>
 #include <keel/lib.h>
 #include <keel/page_alloc.h>
+#include <keel/shared_info.h>
 #include <keel/xmalloc.h>
 #include <public/sched.h>
 
@@ -63,6 +65,8 @@ struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus
         return NULL;
     }
     d->domid = domid;
+    d->p2m.flush = hvm_p2m_flush;
+    d->p2m.owner = d;
     strlcpy(d->name, name, sizeof(d->name));
     d->privileged = privileged;
     d->max_pages = max_pages;
@@ -70,8 +74,11 @@ struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus
     d->live_vcpus = nr_vcpus;
     d->hypercall_page_gfn = ~0ULL;
     spin_lock_init(&d->lock, "domain", 0);
-    if (vcpus_create(d, nr_vcpus) < 0) {
-        pr_err("domain: out of memory for the vCPUs of d%u\n", domid);
+    spin_lock_init(&d->mem_lock, "domain-mem", 0);
+    d->shared_info_gfn = SHARED_INFO_UNMAPPED;
+    if (vcpus_create(d, nr_vcpus) < 0 || evtchn_domain_init(d) < 0 ||
+        shared_info_init(d) < 0) {
+        pr_err("domain: out of memory for the vCPUs or event channels of d%u\n", domid);
         domain_destroy(d);
         return NULL;
     }
@@ -162,6 +169,7 @@ void domain_destroy(struct domain *d)
     }
     spin_unlock(&domains_lock);
 
+    evtchn_domain_destroy(d);       /* first: peers' ports become unbound */
     for (uint32_t i = 0; i < d->nr_vcpus; i++) {
         if (!d->vcpus[i])
             continue;
@@ -170,6 +178,8 @@ void domain_destroy(struct domain *d)
     }
     p2m_teardown(&d->p2m);
     free_memory(d);
+    shared_info_teardown(d);
+    xfree(d->held);                 /* those frames were in chunks, now freed */
     d->state = DOMAIN_DEAD;
     if (registered)
         pr_info("domain: d%u (%s) torn down, memory returned\n", d->domid, d->name);

@@ -22,6 +22,8 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_sched_op] = do_sched_op,
     [__HYPERVISOR_hvm_op] = do_hvm_op,
     [__HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [__HYPERVISOR_memory_op] = do_memory_op,
+    [__HYPERVISOR_event_channel_op] = do_event_channel_op,
 };
 
 static bool guest_in_64bit_mode(const struct vcpu *v)

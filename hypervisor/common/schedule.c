@@ -10,6 +10,7 @@
 #include <asm/smp.h>
 #include <keel/domain.h>
 #include <keel/lib.h>
+#include <keel/shared_info.h>
 #include <keel/smp.h>
 #include <keel/softirq.h>
 #include <keel/spinlock.h>
@@ -176,8 +177,10 @@ void schedule_cpu(void)
             return;
         init_timer(&rq->slice, slice_expired, NULL, cpu);
         set_timer(&rq->slice, NOW() + TIME_SLICE);
-        if (v->domain->state == DOMAIN_RUNNING)
+        if (v->domain->state == DOMAIN_RUNNING) {
+            update_vcpu_time(v);
             hvm_vcpu_run(v);
+        }
         kill_timer(&rq->slice);
         after_run(rq, v);
         do_softirq();

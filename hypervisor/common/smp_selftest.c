@@ -192,3 +192,36 @@ static int selftest_lock_torture(void)
     return torture_counter == want ? rc : -1;
 }
 SELFTEST(lock_torture, selftest_lock_torture);
+
+/* NOW() on every CPU against the boot CPU's: in a ping-pong, each reading is
+ * taken after the one before it, so each must be at least as large. */
+static s_time_t pingpong_time;
+
+static void read_now(void *data)
+{
+    s_time_t t = NOW();
+
+    if (t < pingpong_time)
+        __atomic_store_n((int *)data, 1, __ATOMIC_RELAXED);
+    pingpong_time = t;
+}
+
+static int selftest_now_consistency(void)
+{
+    int backwards = 0;
+    unsigned int cpu;
+
+    for (int round = 0; round < 200; round++) {
+        for_each_cpu(cpu, &cpu_online_map) {
+            cpumask_t one = { { 0 } };
+            cpumask_set(&one, cpu);
+            on_selected_cpus(&one, read_now, &backwards, true);
+        }
+    }
+    if (backwards)
+        pr_err("selftest: now_consistency: NOW() went backwards between CPUs\n");
+    else
+        pr_info("selftest: now_consistency: NOW() agrees across %u CPUs\n", nr_cpu_ids);
+    return backwards ? -1 : 0;
+}
+SELFTEST(now_consistency, selftest_now_consistency);

@@ -110,6 +110,7 @@ def test_virtual_local_apic(boot, vcpus, smp):
     q.expect(r"^\(d1\) TSC-deadline timer: fired", STEP_TIMEOUT)
     if vcpus > 1:
         q.expect(r"^\(d1\) vCPU 1 started in real mode by INIT/SIPI", STEP_TIMEOUT)
+        q.expect(r"^\(d1\) NMI IPI woke vCPU 1 into its handler", STEP_TIMEOUT)
     q.expect(r"^\(d1\) x2APIC: ID 0, self-IPI delivered", STEP_TIMEOUT)
     q.expect(SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0

@@ -99,3 +99,9 @@ def test_selftest_ends_in_acpi_poweroff(boot, machine):
     q.expect(r"^poweroff: entering ACPI S5", STEP_TIMEOUT)
     # A failed S5 would be reported through isa-debug-exit as 0xff.
     assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+def test_now_agrees_across_cpus(boot):
+    q, _ = boot_to_summary(boot, "selftest=now_consistency", smp=4)
+    q.expect(r"^selftest: now_consistency: NOW\(\) agrees across 4 CPUs", BOOT_TIMEOUT)
+    assert q.wait_exit(STEP_TIMEOUT) == 0

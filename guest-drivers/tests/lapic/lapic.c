@@ -5,7 +5,8 @@
  * the vCPU from HLT; a self-IPI through the ICR; x2APIC mode (ID and a
  * self-IPI through MSRs); and, with two vCPUs, starting the second
  * one with INIT and STARTUP IPIs into a real-mode trampoline that writes a
- * mark to memory (as Linux starts its secondaries).
+ * mark to memory (as Linux starts its secondaries), then an NMI IPI from
+ * vCPU 0 waking it from HLT into its real-mode NMI handler.
  */
 #include "cpu.h"
 #include "guest.h"
@@ -31,6 +32,8 @@
 #define TRAMPOLINE          0x8000
 #define AP_MARK             0x9000
 #define AP_MAGIC            0x4b454c21u     /* "KEL!" */
+#define AP_NMI_MARK         0x9004
+#define AP_NMI_MAGIC        0x21494d4eu     /* "NMI!" */
 
 volatile uint32_t timer_ticks, ipi_count;
 volatile uint8_t x2apic_on;         /* EOI through the MSR, not the page */
@@ -71,10 +74,15 @@ asm(".section .rodata\n"
     "  cli\n"
     "  xorw %ax, %ax\n"
     "  movw %ax, %ds\n"
+    "  movw $(ap_nmi - ap_code_start), 0x8\n"    /* IVT[2]: the NMI handler */
+    "  movw $0x0800, 0xa\n"
     "  movl $0x4b454c21, %eax\n"
     "  movl %eax, 0x9000\n"
     "1: hlt\n"
     "  jmp 1b\n"
+    "ap_nmi:\n"
+    "  movl $0x21494d4e, 0x9004\n"                /* "NMI!" */
+    "  iret\n"
     "ap_code_end:\n"
     ".code64\n"
     ".text\n");
@@ -224,8 +232,21 @@ static void check_second_vcpu(void)
     while (*mark != AP_MAGIC && read_tsc() < until)
         asm volatile("pause");
     CHECK(*mark == AP_MAGIC, "vCPU 1 did not run the trampoline (mark 0x%x)", *mark);
-    if (*mark == AP_MAGIC)
-        printf("vCPU 1 started in real mode by INIT/SIPI\n");
+    if (*mark != AP_MAGIC)
+        return;
+    printf("vCPU 1 started in real mode by INIT/SIPI\n");
+
+    /* An NMI IPI wakes vCPU 1 from HLT into its real-mode handler. */
+    volatile uint32_t *nmi_mark = (volatile uint32_t *)AP_NMI_MARK;
+    *nmi_mark = 0;
+    apic_write(APIC_ICR_HIGH, 1u << 24);
+    apic_write(APIC_ICR_LOW, 0x400);                      /* NMI */
+    until = read_tsc() + 20000000000ULL;
+    while (*nmi_mark != AP_NMI_MAGIC && read_tsc() < until)
+        asm volatile("pause");
+    CHECK(*nmi_mark == AP_NMI_MAGIC, "NMI IPI to vCPU 1 not handled (mark 0x%x)", *nmi_mark);
+    if (*nmi_mark == AP_NMI_MAGIC)
+        printf("NMI IPI woke vCPU 1 into its handler\n");
 }
 
 const char test_title[] = "lapic";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Reset, power off and halt.  Reset tries the FADT's reset register, the
- * keyboard controller, the 0xCF9 reset-control register, then a triple
+ * 0xCF9 reset-control register, the keyboard controller, then a triple
  * fault.  Power off enters ACPI S5 through the FADT's PM1 control blocks
  * with the DSDT's \_S5 values; a non-zero status is first reported through
  * QEMU's isa-debug-exit device (port 0xf4) when Keel runs in a virtual
@@ -69,10 +69,10 @@ void machine_restart(void)
     printk(KLOG_WARNING "reboot: restarting the machine\n");
     acpi_reset();
     mdelay(50);
-    kbc_reset();
-    mdelay(50);
     outb(RESET_CONTROL, 0x02);
     outb(RESET_CONTROL, 0x06);
+    mdelay(50);
+    kbc_reset();
     mdelay(50);
     triple_fault();
     halt_forever();

@@ -65,6 +65,7 @@ struct domain {
     char console_line[128];     /* console output collected up to a newline */
     uint32_t console_len;
     uint32_t live_vcpus;        /* vCPUs not yet stopped for teardown */
+    uint64_t tlb_generation;    /* bumped when a p2m mapping is removed or downgraded */
     struct mem_chunk *chunks;   /* the RAM it owns, as allocated */
     uint32_t nr_chunks, cap_chunks;
     /* shared_info page and memory_op (common/shared_info.c, memory_op.c) */

@@ -13,6 +13,7 @@
 #include <asm/x86_decode.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
+#include <keel/event.h>
 #include <keel/hypercall.h>
 #include <keel/lib.h>
 #include <public/sched.h>
@@ -186,7 +187,8 @@ void svm_handle_exit(struct vcpu *v)
     case SVM_EXIT_HLT:
         /* A deliverable interrupt ends the HLT at once. */
         if (svm_skip_instruction(v, 1) && !v->hvm.nmi_pending &&
-            !((vmcb->save.rflags & (1u << 9)) && vlapic_has_pending_irq(&v->hvm.vlapic) >= 0))
+            !((vmcb->save.rflags & (1u << 9)) && (vlapic_has_pending_irq(&v->hvm.vlapic) >= 0 ||
+                                                 evtchn_upcall_vector(v) >= 0)))
             vcpu_block(v);
         break;
     case SVM_EXIT_XSETBV:

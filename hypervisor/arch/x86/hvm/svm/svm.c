@@ -356,17 +356,46 @@ int svm_set_xcr0(struct vcpu *v, uint32_t index, uint64_t val)
     return 0;
 }
 
+/* Guest-physical mappings went away: make every vCPU of the domain leave
+ * the guest (an event-check IPI exits it) and flush its ASID before it
+ * enters again. */
+void hvm_p2m_flush(struct p2m *p2m)
+{
+    struct domain *d = p2m->owner;
+
+    if (!d)
+        return;
+    __atomic_fetch_add(&d->tlb_generation, 1, __ATOMIC_SEQ_CST);
+    for (uint32_t i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (!v || !__atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST))
+            continue;
+        if (v->processor != smp_processor_id())
+            smp_send_event_check(v->processor);
+        while (__atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST))
+            cpu_relax();
+    }
+}
+
 static void svm_enter_guest(struct vcpu *v, unsigned int cpu)
 {
     struct vmcb_control *c = &v->hvm.vmcb->ctl;
+    uint64_t gen = __atomic_load_n(&v->domain->tlb_generation, __ATOMIC_SEQ_CST);
 
     svm_assign_asid(v, cpu);
+    if (gen != v->hvm.tlb_generation_seen && c->tlb_control == SVM_TLB_FLUSH_NONE)
+        c->tlb_control = SVM_TLB_FLUSH_GUEST;
+    v->hvm.tlb_generation_seen = gen;
     c->eventinj = 0;
     svm_intr_assist(v);
     local_irq_disable();
     __asm__ volatile("clgi" ::: "memory");
     local_irq_enable();             /* GIF=0 holds interrupts until STGI */
+    __atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&v->domain->tlb_generation, __ATOMIC_SEQ_CST) != gen)
+        c->tlb_control = SVM_TLB_FLUSH_GUEST;   /* a flush raced with this entry */
     svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, svm_cpus[cpu].host_vmcb_pa);
+    __atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_SEQ_CST);
     local_irq_disable();
     __asm__ volatile("stgi" ::: "memory");
     local_irq_enable();             /* pending host interrupts are taken here */

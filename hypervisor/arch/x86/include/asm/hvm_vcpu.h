@@ -41,17 +41,23 @@ struct hvm_vcpu {
     uint64_t xcr0;              /* the guest's XCR0 */
     bool fpu_saved;
     bool nmi_pending;           /* an NMI IPI to inject */
+    bool in_guest;              /* between VMRUN and #VMEXIT (atomic) */
+    uint64_t tlb_generation_seen;   /* of its domain's p2m, at the last entry */
     bool wait_for_sipi;         /* INIT received: a STARTUP IPI starts it */
     struct vlapic vlapic;
 };
 
 struct vcpu;
 struct domain;
+struct p2m;
 
 bool hvm_available(void);               /* SVM with NPT on this machine */
 void hvm_cpu_init(void);                /* enable on this CPU */
 int hvm_vcpu_init(struct vcpu *v);      /* VMCB etc.; -ENOMEM */
 void hvm_vcpu_destroy(struct vcpu *v);
+/* The p2m flush hook: after it returns, no vCPU of the domain uses a
+ * translation from before the call. */
+void hvm_p2m_flush(struct p2m *p2m);
 /* Start state of the PVH boot protocol: 32-bit flat, paging off. */
 void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx);
 /* After INIT and a STARTUP IPI: real mode at vector << 12, as on hardware. */

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Event channels on Keel: the test-evtchn kernel (guest-drivers/tests/evtchn)
+maps shared_info, takes upcalls on its callback vector from a loopback
+interdomain pair, an IPI and EVTCHNOP_unmask, sees an IPI to vCPU 1 flag
+only vCPU 1's vcpu_info, and gets Xen 4.17's error codes for hostile
+arguments.  With one and two vCPUs, and two such domains at once (their
+ports torn down with them, every page back)."""
+import pytest
+
+from keel_system import BOOT_TIMEOUT, REPO, STEP_TIMEOUT
+
+KERNEL = REPO / "build" / "guest-drivers" / "test-evtchn"
+SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
+
+
+def kernel():
+    if not KERNEL.is_file():
+        pytest.fail(f"{KERNEL} is missing: build the test kernels with 'make'", pytrace=False)
+    return str(KERNEL)
+
+
+@pytest.mark.parametrize("vcpus,smp", [(1, 1), (2, 2)])
+def test_evtchn_kernel(boot, vcpus, smp):
+    q = boot("dom0less", modules=[kernel() + f",mem=32M vcpus={vcpus}"], smp=smp)
+    q.expect(r"^\(d1\) errors: Xen's codes; FIFO init_control -38", BOOT_TIMEOUT)
+    q.expect(r"^\(d1\) loopback: port 1 <-> port 2 \(domain 1\)", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) loopback: upcalls on vector 0xf3, pending bits set", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) mask: no upcall while masked, upcall on unmask", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) HLT: ended by the pending upcall", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) close: peer unbound, second close -EINVAL", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) IPI to self: upcall", STEP_TIMEOUT)
+    if vcpus > 1:
+        q.expect(r"^\(d1\) IPI to vCPU 1: its vcpu_info flagged, none on vCPU 0", STEP_TIMEOUT)
+    else:
+        q.expect(r"^\(d1\) one vCPU: IPI to vCPU 1 not tried", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) reset: every port closed", STEP_TIMEOUT)
+    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+def test_two_evtchn_domains_and_pages_back(boot):
+    mods = [kernel() + ",mem=32M vcpus=2", kernel() + ",mem=32M vcpus=2"]
+    q = boot("dom0less", modules=mods, smp=2)
+    before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
+    after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
+                     BOOT_TIMEOUT)
+    lost = int(before.group(1)) - int(after.group(1))
+    assert 0 <= lost <= 8, f"{lost} pages did not come back"
+    assert q.wait_exit(STEP_TIMEOUT) == 0
