@@ -66,14 +66,21 @@ deps:
 
 iso: $(BUILD)/keel.iso
 
-$(BUILD)/keel.iso: $(BUILD)/keel config/grub.cfg.in scripts/keel-qemu
-	@$(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --make-iso $@ \
-	    "$$(cat config/keel.cmdline 2>/dev/null)"
+# The ISO boots what make run boots: Keel and the demo guests.
+$(BUILD)/keel.iso: $(BUILD)/keel config/grub.cfg.in config/demo.modules scripts/keel-qemu \
+		$(GUEST_KERNELS)
+	@grep -v '^#' config/demo.modules | tr '\n' '\0' | xargs -0 \
+	    $(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --make-iso $@ \
+	    "dom0less $$(cat config/keel.cmdline 2>/dev/null)"
 
+# make run: Keel with the demo guests of config/demo.modules, as dom0less
+# domains (a Linux dom0 is not able to boot yet).  Keel powers off once
+# they have all ended.
 run: deps
 	@$(MAKE) --no-print-directory all iso
-	@$(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --interactive --timeout 0 \
-	    "$$(cat config/keel.cmdline 2>/dev/null)"
+	@grep -v '^#' config/demo.modules | tr '\n' '\0' | xargs -0 \
+	    $(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --interactive --timeout 0 \
+	    --smp 2 --mem 1G "dom0less $$(cat config/keel.cmdline 2>/dev/null)"
 
 # make test: dependencies first, then a full build, then every suite.
 # TESTS=<pattern> narrows to matching unit-test programs and pytest -k expressions.
