@@ -8,7 +8,6 @@
  * messages' corner cases and XS_CONTROL's testing aids.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,39 +16,14 @@
 #include "dominfo.h"
 #include "ktest.h"
 #include "memconn.h"
+#include "xs_fixture.h"
 #include "xsd.h"
-
-static char reply[XENSTORE_PAYLOAD_MAX + 1];
-static uint32_t rlen;
-
-static uint32_t call(struct xs_conn *c, uint32_t type, int n, ...)
-{
-    char payload[XENSTORE_PAYLOAD_MAX];
-    uint32_t len = 0;
-    va_list ap;
-
-    va_start(ap, n);
-    while (n--) {
-        const char *s = va_arg(ap, const char *);
-
-        memcpy(payload + len, s, strlen(s) + 1);
-        len += (uint32_t)strlen(s) + 1;
-    }
-    va_end(ap);
-    return memconn_call(c, type, 0, payload, len, reply, &rlen);
-}
 
 static uint32_t call_tx(struct xs_conn *c, uint32_t type, uint32_t tx,
                         const char *payload, uint32_t len)
 {
     return memconn_call(c, type, tx, payload, len, reply, &rlen);
 }
-
-#define CHECK_ERR(type, name)                                         \
-    do {                                                              \
-        CHECK_EQ(type, XS_ERROR);                                     \
-        CHECK(!strcmp(reply, name));                                  \
-    } while (0)
 
 /* The backend INTRODUCE uses: an in-memory connection per domain. */
 static struct xs_conn *fake_connect(struct xsd *x, struct xs_domain *d)

@@ -3,74 +3,14 @@
  * xenstored unit tests: transactions (isolation, commit, abort, EAGAIN on
  * conflicts, quotas, id handling).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ktest.h"
 #include "memconn.h"
+#include "xs_fixture.h"
 #include "xsd.h"
-
-static char reply[XENSTORE_PAYLOAD_MAX + 1];
-static uint32_t rlen;
-
-/* Send @n NUL-terminated string arguments; returns the reply type. */
-static uint32_t call(struct xs_conn *c, uint32_t type, int n, ...)
-{
-    char payload[XENSTORE_PAYLOAD_MAX];
-    uint32_t len = 0;
-    va_list ap;
-
-    va_start(ap, n);
-    while (n--) {
-        const char *s = va_arg(ap, const char *);
-
-        memcpy(payload + len, s, strlen(s) + 1);
-        len += (uint32_t)strlen(s) + 1;
-    }
-    va_end(ap);
-    return memconn_call(c, type, 0, payload, len, reply, &rlen);
-}
-
-static uint32_t write_node(struct xs_conn *c, const char *path,
-                           const void *val, uint32_t vlen)
-{
-    char payload[XENSTORE_PAYLOAD_MAX];
-    uint32_t plen = (uint32_t)strlen(path) + 1;
-
-    memcpy(payload, path, plen);
-    memcpy(payload + plen, val, vlen);
-    return memconn_call(c, XS_WRITE, 0, payload, plen + vlen, reply, &rlen);
-}
-
-static struct xs_conn *dom0_conn(struct xsd *x)
-{
-    static const struct xs_caller dom0 = { .privileged = true };
-
-    CHECK_EQ(xsd_init(x), 0);
-    return memconn_new(x, &dom0);
-}
-
-static struct xs_conn *dom0_conn_extra(struct xsd *x)
-{
-    static const struct xs_caller dom0 = { .privileged = true };
-
-    return memconn_new(x, &dom0);
-}
-
-static struct xs_conn *domu_conn(struct xsd *x, uint32_t domid)
-{
-    struct xs_caller domu = { .domid = domid };
-
-    return memconn_new(x, &domu);
-}
-
-#define CHECK_ERR(type, name)                                         \
-    do {                                                              \
-        CHECK_EQ(type, XS_ERROR);                                     \
-        CHECK(!strcmp(reply, name));                                  \
-    } while (0)
 
 static uint32_t tx_start(struct xs_conn *c)
 {

@@ -2,5 +2,7 @@
 # xenstored unit test: tests/unit/test_xs_tree.c against the daemon core.
 UNIT_TESTS += xs_tree
 xs_tree_SRCS := $(filter-out xenstored/daemon/main.c xenstored/daemon/ring_xen.c xenstored/daemon/sock.c xenstored/daemon/dominfo_xen.c,\
-                  $(sort $(wildcard xenstored/daemon/*.c)))
+                  $(sort $(wildcard xenstored/daemon/*.c))) \
+                  tests/unit/xs_fixture.c
 xs_tree_CFLAGS := -Ixenstored/daemon
+$(BUILD)/tests/unit/xs_tree: tests/unit/xs_fixture.h
