@@ -39,7 +39,10 @@ struct evtchn_domain;           /* private to common/event_channel.c */
 int evtchn_domain_init(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
 
-/* Raise a per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...) on v, if v bound it. */
+/* Raise a per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...) on v, if v bound it.
+ * Not from interrupt context (the event lock does not disable interrupts);
+ * whoever raises VIRQs of a domain (its timers) must stop before
+ * domain_destroy. */
 void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
 /* Raise a global VIRQ (VIRQ_DOM_EXC, ...) of d, if d bound it. */
 void send_guest_global_virq(struct domain *d, uint32_t virq);
