@@ -13,11 +13,12 @@
  * reuses held frames first (zeroed) and allocates only while tot_pages plus
  * held frames stay within max_pages, so a guest never costs the host more.
  *
- * Removing a mapping from a running domain: before anything unmapped is
- * freed (or handed back), every vCPU of the domain takes a fresh ASID on its
- * next entry and we wait until each has left the guest or the hypercall it
- * was in since the change (p2m_quiesce), so no stale TLB entry or host
- * pointer can reach a frame after the allocator gave it to someone else.
+ * Removing a mapping from a running domain: the p2m's flush hook
+ * (hvm_p2m_flush) already keeps stale guest TLB entries from outliving
+ * p2m_set_entry; before anything unmapped is freed (or handed back) we also
+ * wait until every other vCPU of the domain has left the exit or hypercall
+ * it was in at the change (p2m_quiesce), so no host pointer it took from the
+ * p2m before can reach a frame after the allocator gave it to someone else.
  */
 #include <asm/hvm_vcpu.h>
 #include <asm/processor.h>
@@ -56,21 +57,21 @@ struct free_batch {
 static bool vcpu_quiet(struct domain *d, struct vcpu *v, uint64_t exits_then)
 {
     return __atomic_load_n(&v->exits, __ATOMIC_ACQUIRE) != exits_then ||
+           __atomic_load_n(&v->hvm.in_guest, __ATOMIC_ACQUIRE) ||
            __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING ||
            (__atomic_load_n(&d->memop_waiting, __ATOMIC_ACQUIRE) & (1ULL << v->vcpu_id));
 }
 
 /* Called without mem_lock, after the p2m change.  A vCPU is past the change
- * once it has exited the guest since (its next entry takes a new, flushed
- * ASID), is not running, or is waiting here itself (holding no pointer). */
+ * once it is in the guest or has left it since (so it finished the exit it
+ * was handling), is not running, or is waiting here itself (holding no
+ * pointer). */
 static void p2m_quiesce(struct vcpu *self)
 {
     struct domain *d = self->domain;
     uint64_t seen[MAX_VCPUS];
     unsigned int me = smp_processor_id();
 
-    for (uint32_t i = 0; i < d->nr_vcpus; i++)
-        __atomic_store_n(&d->vcpus[i]->hvm.asid_generation, 0, __ATOMIC_SEQ_CST);
     if (d->nr_vcpus == 1)
         return;
     for (uint32_t i = 0; i < d->nr_vcpus; i++) {
