@@ -145,7 +145,7 @@ def test_acpi_tables_and_s5_poweroff(boot, vcpus):
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
-DEBIAN_VMLINUZ = REPO / "build" / "tests" / "decompress" / "vmlinuz"
+DEBIAN_VMLINUZ = REPO / "build" / "dom0" / "vmlinuz"
 
 
 def test_debian_bzimage_boots_as_dom0_to_its_first_lines(boot):
@@ -154,7 +154,7 @@ def test_debian_bzimage_boots_as_dom0_to_its_first_lines(boot):
     addresses, enters it through the PVH note with SIF_INITDOMAIN, and Linux
     prints its banner through console_io and finds 'Xen HVM'.  (It does not
     boot further yet: that needs memory_op, event channels and the rest of
-    the dom0 ABI.)  The kernel is the one tests/unit/decompress.mk fetches."""
+    the dom0 ABI.)  The kernel is the one tools/dom0/build-image fetches."""
     if not DEBIAN_VMLINUZ.is_file():
         pytest.fail(f"{DEBIAN_VMLINUZ} is missing: 'make' fetches it (Debian's package "
                     "registry must be reachable)", pytrace=False)

@@ -3,7 +3,9 @@
 """Test vectors for the decompressors (tests/unit/test_decompress.c).
 
     decompress_vectors.py vectors OUT.bin     write the vector file
-    decompress_vectors.py kernel OUT_DIR      fetch Debian's kernel image
+
+(Debian's real kernel for test_decompress_kernel.c comes from
+tools/dom0/build-image; see tests/unit/decompress.mk.)
 
 Vectors come from Python's lzma, zlib and gzip modules, plus .xz streams
 assembled here block by block (multiple blocks, sizes in block headers,
@@ -23,9 +25,7 @@ import lzma
 import os
 import random
 import struct
-import subprocess
 import sys
-import tempfile
 import zlib
 
 OK, EBADMSG, EOPNOTSUPP = 0, 1, 2
@@ -412,46 +412,8 @@ def write_vectors(path):
     print(f"  GEN     {path}: {len(vectors)} vectors, {len(out)} bytes")
 
 
-def fetch_kernel(out_dir):
-    """Debian's kernel image into OUT_DIR/vmlinuz; on failure OUT_DIR/vmlinuz.error."""
-    os.makedirs(out_dir, exist_ok=True)
-    err_path = os.path.join(out_dir, "vmlinuz.error")
-    for p in (err_path, os.path.join(out_dir, "vmlinuz")):
-        if os.path.exists(p):
-            os.unlink(p)
-    try:
-        deps = subprocess.run(["apt-cache", "depends", "linux-image-amd64"],
-                              capture_output=True, text=True, check=True).stdout
-        pkgs = [l.split(":", 1)[1].strip() for l in deps.splitlines()
-                if l.strip().startswith("Depends:") and "linux-image-" in l]
-        if not pkgs:
-            raise RuntimeError("apt-cache depends linux-image-amd64 names no kernel package")
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(["apt-get", "download", pkgs[0]], cwd=tmp, check=True,
-                           capture_output=True, text=True)
-            deb = [f for f in os.listdir(tmp) if f.endswith(".deb")][0]
-            tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", os.path.join(tmp, deb)],
-                                 check=True, capture_output=True).stdout
-            import tarfile
-            with tarfile.open(fileobj=io.BytesIO(tar)) as t:
-                member = next(m for m in t.getmembers()
-                              if m.name.lstrip("./").startswith("boot/vmlinuz-"))
-                image = t.extractfile(member).read()
-        with open(os.path.join(out_dir, "vmlinuz"), "wb") as f:
-            f.write(image)
-        print(f"  FETCH   {out_dir}/vmlinuz from {pkgs[0]} ({len(image)} bytes)")
-    except (OSError, RuntimeError, StopIteration, IndexError,
-            subprocess.CalledProcessError) as e:
-        detail = getattr(e, "stderr", "") or ""
-        with open(err_path, "w") as f:
-            f.write(f"could not fetch Debian's kernel image: {e} {detail}".strip() + "\n")
-        print(f"  FETCH   failed, see {err_path}")
-
-
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "vectors":
         write_vectors(sys.argv[2])
-    elif len(sys.argv) == 3 and sys.argv[1] == "kernel":
-        fetch_kernel(sys.argv[2])
     else:
         sys.exit(__doc__)
