@@ -10,9 +10,11 @@
 #include <keel/domain.h>
 #include <keel/errno.h>
 #include <keel/event.h>
+#include <keel/grant_table.h>
 #include <keel/lib.h>
 #include <keel/page_alloc.h>
 #include <keel/shared_info.h>
+#include <keel/vcpu_timer.h>
 #include <keel/xmalloc.h>
 #include <public/sched.h>
 
@@ -42,6 +44,7 @@ static int vcpus_create(struct domain *d, uint32_t nr_vcpus)
         v->domain = d;
         v->state = VCPU_OFFLINE;
         v->processor = i % nr_cpu_ids;
+        vcpu_time_init(v);
         d->vcpus[i] = v;
         if (hvm_vcpu_init(v) < 0)
             return -ENOMEM;
@@ -77,7 +80,7 @@ struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus
     spin_lock_init(&d->mem_lock, "domain-mem", 0);
     d->shared_info_gfn = SHARED_INFO_UNMAPPED;
     if (vcpus_create(d, nr_vcpus) < 0 || evtchn_domain_init(d) < 0 ||
-        shared_info_init(d) < 0) {
+        shared_info_init(d) < 0 || gnttab_domain_init(d) < 0) {
         pr_err("domain: out of memory for the vCPUs or event channels of d%u\n", domid);
         domain_destroy(d);
         return NULL;
@@ -169,7 +172,11 @@ void domain_destroy(struct domain *d)
     }
     spin_unlock(&domains_lock);
 
-    evtchn_domain_destroy(d);       /* first: peers' ports become unbound */
+    for (uint32_t i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i])
+            vcpu_time_teardown(d->vcpus[i]);    /* first: no timer raises a VIRQ */
+    evtchn_domain_destroy(d);       /* then: peers' ports become unbound */
+    gnttab_domain_destroy(d);       /* before the p2m and memory: copies end */
     for (uint32_t i = 0; i < d->nr_vcpus; i++) {
         if (!d->vcpus[i])
             continue;

@@ -125,12 +125,6 @@ static bool bit_test(xen_ulong_t *word, uint32_t bit)
     return (__atomic_load_n(word, __ATOMIC_SEQ_CST) >> bit) & 1;
 }
 
-/* v's vcpu_info: the legacy slot in shared_info (vCPUs below 32). */
-static struct vcpu_info *vcpu_info_of(struct shared_info *si, const struct vcpu *v)
-{
-    return v->vcpu_id < XEN_LEGACY_MAX_VCPUS ? &si->vcpu_info[v->vcpu_id] : NULL;
-}
-
 /* The vector of HVM_PARAM_CALLBACK_IRQ, or -1 when it names no vector. */
 static int callback_vector(const struct domain *d)
 {
@@ -160,10 +154,11 @@ static void set_pending(struct domain *d, uint32_t vcpu_id, uint32_t port)
 
     if (!si || bit_test_and_set(&si->evtchn_pending[word], bit))
         return;
+    sched_poll_notify(d, port);     /* masked or not, as Xen */
     if (bit_test(&si->evtchn_mask[word], bit) || !vcpu_valid(d, vcpu_id))
         return;
     v = d->vcpus[vcpu_id];
-    vi = vcpu_info_of(si, v);
+    vi = vcpu_info_of(v);
     if (vi && !bit_test_and_set(&vi->evtchn_pending_sel, word))
         mark_events_pending(v, vi);
 }
@@ -188,20 +183,28 @@ static void unmask_port(struct domain *d, const struct evtchn *chn, uint32_t por
         !bit_test(&si->evtchn_pending[word], bit) || !vcpu_valid(d, chn->notify_vcpu))
         return;
     v = d->vcpus[chn->notify_vcpu];
-    vi = vcpu_info_of(si, v);
+    vi = vcpu_info_of(v);
     if (vi && !bit_test_and_set(&vi->evtchn_pending_sel, word))
         mark_events_pending(v, vi);
 }
 
 int evtchn_upcall_vector(struct vcpu *v)
 {
-    struct shared_info *si;
     struct vcpu_info *vi;
     int vector = callback_vector(v->domain);
 
-    if (vector < 0 || !(si = domain_shared_info(v->domain)) || !(vi = vcpu_info_of(si, v)))
+    if (vector < 0 || !domain_shared_info(v->domain) || !(vi = vcpu_info_of(v)))
         return -1;
     return __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST) ? vector : -1;
+}
+
+int evtchn_port_poll(struct domain *d, uint32_t port)
+{
+    struct shared_info *si = domain_shared_info(d);
+
+    if (!d->evtchn || port >= __atomic_load_n(&d->evtchn->valid_ports, __ATOMIC_ACQUIRE))
+        return -EINVAL;
+    return si && bit_test(&si->evtchn_pending[port / WORD_BITS], port % WORD_BITS);
 }
 
 /* ---- Locking two domains ----------------------------------------------- */

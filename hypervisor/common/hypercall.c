@@ -24,6 +24,7 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_vcpu_op] = do_vcpu_op,
     [__HYPERVISOR_memory_op] = do_memory_op,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
+    [__HYPERVISOR_grant_table_op] = do_grant_table_op,
 };
 
 static bool guest_in_64bit_mode(const struct vcpu *v)

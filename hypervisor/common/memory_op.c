@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * HYPERVISOR_memory_op for PVH/HVM guests: the domain's own memory map,
- * placing the shared_info page (add_to_physmap), the reservation counters,
- * and the balloon pair decrease_reservation / populate_physmap.  Every other
- * sub-op returns -ENOSYS (docs/abi-coverage.md).
+ * placing the shared_info page and grant-table frames (add_to_physmap),
+ * the reservation counters, and the balloon pair decrease_reservation /
+ * populate_physmap.  Every other sub-op returns -ENOSYS
+ * (docs/abi-coverage.md).
  *
  * Frames and chunks.  A domain's RAM is recorded in d->chunks as allocated:
  * 4 KiB frames or 2 MiB chunks.  A frame the guest gives back is unmapped
@@ -25,6 +26,7 @@
 #include <asm/smp.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
+#include <keel/grant_table.h>
 #include <keel/hypercall.h>
 #include <keel/lib.h>
 #include <keel/page_alloc.h>
@@ -150,7 +152,8 @@ static void chunk_retire(struct domain *d, uint32_t idx, struct free_batch *b)
 }
 
 /* Take gfn's frame from the guest.  0; -ENOENT when gfn is not the domain's
- * own RAM (unmapped, shared_info, anything else); -ENOMEM. */
+ * own RAM (unmapped, shared_info, anything else); -EBUSY when Keel holds a
+ * reference to it (page_info.count: a registered vcpu_info); -ENOMEM. */
 static int release_gfn(struct domain *d, gfn_t gfn, struct free_batch *b)
 {
     enum p2m_type t;
@@ -162,6 +165,8 @@ static int release_gfn(struct domain *d, gfn_t gfn, struct free_batch *b)
         t != p2m_ram_rw || !pfn_to_page(mfn) || pfn_to_page(mfn)->owner != d->domid ||
         (idx = find_chunk(d, mfn)) < 0)
         return -ENOENT;
+    if (__atomic_load_n(&pfn_to_page(mfn)->count, __ATOMIC_SEQ_CST))
+        return -EBUSY;      /* Keel holds a reference: a registered vcpu_info */
     if ((rc = held_reserve(d)) < 0 ||
         (rc = p2m_set_entry(&d->p2m, gfn, 0, P2M_ORDER_4K, p2m_invalid)) < 0)
         return rc;
@@ -310,11 +315,12 @@ static long memory_map(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
-/* Map shared_info at gfn, replacing (and giving back) the RAM there and
- * unmapping it from where it was; the same gfn again is a no-op. */
-static int place_shared_info(struct domain *d, gfn_t gfn, struct free_batch *b)
+/* Map Keel's frame mfn (shared_info, a grant-table frame) at gfn,
+ * replacing (and giving back) the RAM there and unmapping it from old (~0:
+ * nowhere); the same gfn again is a no-op. */
+static int place_keel_frame(struct domain *d, gfn_t gfn, mfn_t mfn, gfn_t old,
+                            struct free_batch *b)
 {
-    gfn_t old = d->shared_info_gfn;
     enum p2m_type t;
     int rc;
 
@@ -324,12 +330,34 @@ static int place_shared_info(struct domain *d, gfn_t gfn, struct free_batch *b)
         return 0;
     if (p2m_get_entry(&d->p2m, gfn, NULL, &t, NULL) == 0 && (rc = release_gfn(d, gfn, b)) < 0)
         return rc == -ENOENT ? -EPERM : rc;     /* not plain RAM of its own */
-    if ((rc = p2m_set_entry(&d->p2m, gfn, d->shared_info_mfn, P2M_ORDER_4K, p2m_ram_rw)) < 0)
+    if ((rc = p2m_set_entry(&d->p2m, gfn, mfn, P2M_ORDER_4K, p2m_ram_rw)) < 0)
         return rc;
-    if (old != SHARED_INFO_UNMAPPED)
+    if (old != ~(gfn_t)0)
         p2m_set_entry(&d->p2m, old, 0, P2M_ORDER_4K, p2m_invalid);
-    __atomic_store_n(&d->shared_info_gfn, gfn, __ATOMIC_RELEASE);
     return 0;
+}
+
+static int place_shared_info(struct domain *d, gfn_t gfn, struct free_batch *b)
+{
+    int rc = place_keel_frame(d, gfn, d->shared_info_mfn, d->shared_info_gfn, b);
+
+    if (rc == 0)
+        __atomic_store_n(&d->shared_info_gfn, gfn, __ATOMIC_RELEASE);
+    return rc;
+}
+
+/* Grant-table frame idx (the table grows to hold it) at gfn. */
+static int place_grant_frame(struct domain *d, uint64_t idx, gfn_t gfn, struct free_batch *b)
+{
+    gfn_t old;
+    mfn_t mfn;
+    int rc = gnttab_physmap_frame(d, idx, &mfn, &old);
+
+    if (rc == 0)
+        rc = place_keel_frame(d, gfn, mfn, old, b);
+    if (rc == 0)
+        gnttab_physmap_placed(d, (uint32_t)idx, gfn);
+    return rc;
 }
 
 static long add_to_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
@@ -350,8 +378,11 @@ static long add_to_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
     }
     switch (x.space) {
     case XENMAPSPACE_shared_info:
+        if (x.idx != 0)
+            return -EINVAL;
         break;
-    case XENMAPSPACE_grant_table:
+    case XENMAPSPACE_grant_table:       /* v1: a status-frame idx is -EINVAL */
+        break;
     case XENMAPSPACE_gmfn:
     case XENMAPSPACE_gmfn_range:
     case XENMAPSPACE_gmfn_foreign:
@@ -359,13 +390,14 @@ static long add_to_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
     default:
         return -EINVAL;
     }
-    if (x.idx != 0)
-        return -EINVAL;
     spin_lock(&d->mem_lock);
-    rc = place_shared_info(d, x.gpfn, &b);
+    if (x.space == XENMAPSPACE_grant_table)
+        rc = place_grant_frame(d, x.idx, x.gpfn, &b);
+    else
+        rc = place_shared_info(d, x.gpfn, &b);
     spin_unlock(&d->mem_lock);
     free_batch_flush(v, &b);
-    if (rc == 0)
+    if (rc == 0 && x.space == XENMAPSPACE_shared_info)
         update_vcpu_time(v);
     return rc;
 }

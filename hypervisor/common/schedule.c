@@ -15,6 +15,7 @@
 #include <keel/softirq.h>
 #include <keel/spinlock.h>
 #include <keel/timer.h>
+#include <keel/vcpu_timer.h>
 
 #define TIME_SLICE  MILLISECS(10)
 
@@ -92,6 +93,7 @@ void vcpu_wake(struct vcpu *v)
         v->state = VCPU_RUNNABLE;
         enqueue(rq, v);
         queued = true;
+        vcpu_runstate_change(v, RUNSTATE_runnable, NOW());
     }
     spin_unlock_irqrestore(&rq->lock, flags);
     if (queued)
@@ -178,8 +180,14 @@ void schedule_cpu(void)
         init_timer(&rq->slice, slice_expired, NULL, cpu);
         set_timer(&rq->slice, NOW() + TIME_SLICE);
         if (v->domain->state == DOMAIN_RUNNING) {
+            sched_poll_end(v);
+            vcpu_runstate_change(v, RUNSTATE_running, NOW());
+            vcpu_runstate_publish(v);
             update_vcpu_time(v);
             hvm_vcpu_run(v);
+            vcpu_runstate_change(v, v->state == VCPU_BLOCKED ? RUNSTATE_blocked :
+                                    RUNSTATE_runnable, NOW());
+            vcpu_runstate_publish(v);
         }
         kill_timer(&rq->slice);
         after_run(rq, v);

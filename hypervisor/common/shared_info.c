@@ -77,13 +77,24 @@ static void write_wallclock(struct shared_info *s)
     __atomic_store_n(&s->wc_version, s->wc_version + 1, __ATOMIC_RELAXED);
 }
 
-void update_vcpu_time(struct vcpu *v)
+struct vcpu_info *vcpu_info_of(struct vcpu *v)
 {
+    struct vcpu_info *vi = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
     struct shared_info *s = v->domain->shared_info;
 
+    if (vi)
+        return vi;
     if (!s || v->vcpu_id >= XEN_LEGACY_MAX_VCPUS)
-        return;
-    write_time(&s->vcpu_info[v->vcpu_id].time, v->hvm.vmcb->ctl.tsc_offset);
+        return NULL;
+    return &s->vcpu_info[v->vcpu_id];
+}
+
+void update_vcpu_time(struct vcpu *v)
+{
+    struct vcpu_info *vi = vcpu_info_of(v);
+
+    if (vi)
+        write_time(&vi->time, v->hvm.vmcb->ctl.tsc_offset);
 }
 
 int shared_info_init(struct domain *d)

@@ -71,6 +71,20 @@ struct shared_info *domain_shared_info(struct domain *d)
     return mapped[d->domid] ? pages[d->domid] : NULL;
 }
 
+/* The legacy slot (the fake vCPUs never register a vcpu_info). */
+struct vcpu_info *vcpu_info_of(struct vcpu *v)
+{
+    struct shared_info *si = pages[v->domain->domid];
+
+    return si && v->vcpu_id < XEN_LEGACY_MAX_VCPUS ? &si->vcpu_info[v->vcpu_id] : NULL;
+}
+
+void sched_poll_notify(struct domain *d, uint32_t port)
+{
+    (void)d;
+    (void)port;
+}
+
 void vcpu_kick(struct vcpu *v)
 {
     __atomic_fetch_add(&kicks[v->domain->domid][v->vcpu_id], 1, __ATOMIC_RELAXED);

@@ -15,6 +15,7 @@
 #include <keel/types.h>
 #include <public/arch-x86/hvm/start_info.h>
 #include <public/hvm/params.h>
+#include <public/vcpu.h>
 
 #define MAX_DOMAINS         64
 #define MAX_VCPUS           64
@@ -45,6 +46,18 @@ struct vcpu {
     struct vcpu *runq_next;     /* run queue link */
     uint64_t exits;             /* VM exits taken, for statistics */
     struct hvm_vcpu hvm;        /* the arch part: VMCB, registers, ASID */
+    /* vcpu_op state (common/vcpu_op.c, vcpu_timer.c; keel/vcpu_timer.h) */
+    struct vcpu_info *vcpu_info; /* registered vcpu_info (host pointer into
+                                    vcpu_info_mfn), or NULL: legacy slot */
+    mfn_t vcpu_info_mfn;        /* holds a page_info.count reference */
+    struct timer singleshot_timer;  /* VCPUOP_set_singleshot_timer */
+    struct timer periodic_timer;    /* VCPUOP_set_periodic_timer */
+    s_time_t periodic_period;   /* 0: no periodic timer */
+    struct timer poll_timer;    /* SCHEDOP_poll timeout */
+    int32_t poll_port;          /* SCHEDOP_poll: 0 none, -1 any, else the port */
+    spinlock_t runstate_lock;   /* runstate and runstate_guest */
+    struct vcpu_runstate_info runstate;
+    uint64_t runstate_guest;    /* guest VA of the registered copy, or 0 */
 };
 
 struct domain {
@@ -61,6 +74,7 @@ struct domain {
     struct vcpu *vcpus[MAX_VCPUS];
     uint64_t hvm_params[HVM_NR_PARAMS];
     struct evtchn_domain *evtchn; /* event channels (common/event_channel.c) */
+    struct grant_table *grant_table; /* grant table (common/grant_table.c) */
     uint64_t hypercall_page_gfn; /* where the guest asked for it, or ~0 */
     char console_line[128];     /* console output collected up to a newline */
     uint32_t console_len;
@@ -78,6 +92,7 @@ struct domain {
                                    reused first by populate_physmap */
     uint32_t nr_held, cap_held;
     uint64_t memop_waiting;     /* vCPUs (bit n) waiting out a p2m change */
+    uint64_t poll_mask;         /* vCPUs (bit n) blocked in SCHEDOP_poll */
     struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX]; /* as given at boot */
     uint32_t nr_memmap;
 };

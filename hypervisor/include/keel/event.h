@@ -53,4 +53,12 @@ void send_guest_global_virq(struct domain *d, uint32_t virq);
  * guest's handler clears evtchn_upcall_pending (there is no EOI). */
 int evtchn_upcall_vector(struct vcpu *v);
 
+/* SCHEDOP_poll: 1 if d's port is pending, 0 if not, -EINVAL for a port
+ * beyond the allocated ones (Xen's evtchn_port_poll). */
+int evtchn_port_poll(struct domain *d, uint32_t port);
+
+/* A port of d became pending (masked or not): wake the vCPUs polling it
+ * (common/sched_op.c). */
+void sched_poll_notify(struct domain *d, uint32_t port);
+
 #endif

@@ -30,6 +30,12 @@ void shared_info_teardown(struct domain *d);
  * mapped it (XENMEM_add_to_physmap). */
 struct shared_info *domain_shared_info(struct domain *d);
 
+/* v's vcpu_info: the copy registered with VCPUOP_register_vcpu_info
+ * (common/vcpu_op.c), else its legacy slot in shared_info (vCPUs below 32,
+ * whether or not the guest mapped the page), else NULL.  Every update of a
+ * vcpu_info (events, pvclock) goes through this. */
+struct vcpu_info *vcpu_info_of(struct vcpu *v);
+
 /* Refresh v's pvclock so that the guest computes NOW() from its own TSC.
  * Called on v's CPU only: before each run (common/schedule.c) and by v's
  * own hypercalls. */

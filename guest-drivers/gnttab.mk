@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: MIT
+# The grant table test kernel (guest-drivers/tests/gnttab/).
+GUEST_TESTS += gnttab

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Grant tables, version 1 (keel/grant_table.h): each domain's table, held
+ * in Keel-owned frames the guest maps with XENMEM_add_to_physmap, and
+ * HYPERVISOR_grant_table_op: query_size, setup_table, set_version (1 only;
+ * 2 is -ENOSYS as on a Xen whose max version is 1), get_version and copy.
+ * map_grant_ref, unmap_grant_ref and the other sub-ops return -ENOSYS
+ * (docs/abi-coverage.md).  Status codes follow Xen 4.17 for the same input.
+ *
+ * Grant entries are guest memory: a hostile guest may change them at any
+ * time.  Each is read once into a local value; GTF_reading/GTF_writing are
+ * set with a bounded cmpxchg loop on the (flags, domid) word as Xen does,
+ * and an entry pinned by a copy keeps the frame number read when it was
+ * first pinned.  The flags are cleared when the last pin goes.
+ *
+ * Lifetime.  gnttab_global_lock guards the lookup of another domain's table
+ * (domain_by_id) against its teardown: an operation takes a reference on
+ * each table it uses (gt->refs) under that lock; teardown marks the table
+ * dying under it, then waits for the references to drain before the
+ * domain's p2m and memory go.  Frames are found through the owner's p2m
+ * with its mem_lock held across the memcpy, so memory_op cannot free a frame
+ * being copied (it frees only after unmapping under that lock).
+ *
+ * Lock order: d->mem_lock, then gt->lock; two mem_locks in domid order.
+ */
+#include <asm/hvm_vcpu.h>
+#include <asm/processor.h>
+#include <keel/domain.h>
+#include <keel/errno.h>
+#include <keel/grant_table.h>
+#include <keel/hypercall.h>
+#include <keel/lib.h>
+#include <keel/page_alloc.h>
+#include <keel/spinlock.h>
+#include <keel/xmalloc.h>
+#include <public/grant_table.h>
+#include <public/xen.h>
+
+#define ENTRIES_PER_FRAME   (PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define GNTTAB_CMD_MASK     0xfffu      /* Xen's continuation bits above it */
+#define SET_STATUS_TRIES    5           /* as Xen: a guest racing us loses */
+#define GFN_LIMIT           (1ULL << P2M_GFN_BITS)
+#define GFN_INVALID_GUEST   (~(xen_pfn_t)0)     /* Xen's INVALID_GFN */
+
+BUILD_BUG_ON(sizeof(struct grant_entry_v1) != 8);
+BUILD_BUG_ON(offsetof(struct grant_entry_v1, domid) != 2);
+
+/* Keel's view of an entry another domain has pinned (a copy under way). */
+struct active_entry {
+    uint16_t readers;           /* pins for reading (copies from it) */
+    uint16_t writers;           /* pins for writing (copies into it) */
+    domid_t domid;              /* the domain holding the pins */
+    uint16_t pad;
+    gfn_t gfn;                  /* the entry's frame when first pinned */
+};
+
+struct grant_table {
+    spinlock_t lock;            /* frames, active entries, status flags */
+    struct domain *d;
+    bool dying;                 /* under gnttab_global_lock */
+    uint32_t refs;              /* operations using the table (atomic) */
+    uint32_t nr_frames;
+    mfn_t frames[GNTTAB_MAX_FRAMES];
+    gfn_t gfns[GNTTAB_MAX_FRAMES];      /* where the guest mapped each */
+    struct active_entry *active[GNTTAB_MAX_FRAMES];
+};
+
+static DEFINE_SPINLOCK(gnttab_global_lock);
+
+/* ---- Tables -------------------------------------------------------------- */
+
+static uint32_t nr_entries(const struct grant_table *gt)
+{
+    return gt->nr_frames * (uint32_t)ENTRIES_PER_FRAME;
+}
+
+static struct grant_entry_v1 *shared_entry(struct grant_table *gt, grant_ref_t ref)
+{
+    struct grant_entry_v1 *f = pfn_to_virt(gt->frames[ref / ENTRIES_PER_FRAME]);
+
+    return &f[ref % ENTRIES_PER_FRAME];
+}
+
+static struct active_entry *active_entry(struct grant_table *gt, grant_ref_t ref)
+{
+    return &gt->active[ref / ENTRIES_PER_FRAME][ref % ENTRIES_PER_FRAME];
+}
+
+/* Add frames until there are nr; gt->lock held.  0 or -ENOMEM (the frames
+ * added so far stay). */
+static int grow_table(struct grant_table *gt, uint32_t nr)
+{
+    while (gt->nr_frames < nr) {
+        uint32_t i = gt->nr_frames;
+        struct active_entry *a = xzalloc(ENTRIES_PER_FRAME * sizeof(*a));
+        pfn_t mfn = page_alloc(0);          /* zeroed: every entry invalid */
+
+        if (!a || mfn == PFN_INVALID) {
+            xfree(a);
+            if (mfn != PFN_INVALID)
+                page_free(mfn, 0);
+            return -ENOMEM;
+        }
+        gt->frames[i] = mfn;
+        gt->gfns[i] = GNTTAB_GFN_NONE;
+        gt->active[i] = a;
+        gt->nr_frames = i + 1;
+    }
+    return 0;
+}
+
+int gnttab_domain_init(struct domain *d)
+{
+    struct grant_table *gt = xzalloc(sizeof(*gt));
+
+    if (!gt)
+        return -ENOMEM;
+    spin_lock_init(&gt->lock, "grant-table", 0);
+    gt->d = d;
+    d->grant_table = gt;
+    return grow_table(gt, GNTTAB_INIT_FRAMES);
+}
+
+void gnttab_domain_destroy(struct domain *d)
+{
+    struct grant_table *gt = d->grant_table;
+
+    if (!gt)
+        return;
+    spin_lock(&gnttab_global_lock);
+    gt->dying = true;
+    spin_unlock(&gnttab_global_lock);
+    while (__atomic_load_n(&gt->refs, __ATOMIC_ACQUIRE))
+        cpu_relax();        /* another domain's copy is finishing */
+    d->grant_table = NULL;
+    for (uint32_t i = 0; i < gt->nr_frames; i++) {
+        page_free(gt->frames[i], 0);        /* scrubbed before reuse */
+        xfree(gt->active[i]);
+    }
+    xfree(gt);
+}
+
+/* The table of domid (DOMID_SELF, itself, or another) with a reference
+ * taken, or NULL if there is no such live domain. */
+static struct grant_table *table_get(struct vcpu *v, domid_t domid)
+{
+    struct domain *d;
+    struct grant_table *gt = NULL;
+
+    spin_lock(&gnttab_global_lock);
+    d = (domid == DOMID_SELF) ? v->domain : domain_by_id(domid);
+    if (d && d->grant_table && !d->grant_table->dying) {
+        gt = d->grant_table;
+        __atomic_fetch_add(&gt->refs, 1, __ATOMIC_ACQ_REL);
+    }
+    spin_unlock(&gnttab_global_lock);
+    return gt;
+}
+
+static void table_put(struct grant_table *gt)
+{
+    if (gt)
+        __atomic_fetch_sub(&gt->refs, 1, __ATOMIC_ACQ_REL);
+}
+
+/* ---- add_to_physmap ------------------------------------------------------ */
+
+int gnttab_physmap_frame(struct domain *d, uint64_t idx, mfn_t *mfn, gfn_t *old_gfn)
+{
+    struct grant_table *gt = d->grant_table;
+    int rc;
+
+    if (!gt || idx >= GNTTAB_MAX_FRAMES)
+        return -EINVAL;             /* a v2 status frame index too */
+    spin_lock(&gt->lock);
+    rc = grow_table(gt, idx + 1);
+    if (rc == 0) {
+        *mfn = gt->frames[idx];
+        *old_gfn = gt->gfns[idx];
+    }
+    spin_unlock(&gt->lock);
+    return rc;
+}
+
+void gnttab_physmap_placed(struct domain *d, uint32_t idx, gfn_t gfn)
+{
+    struct grant_table *gt = d->grant_table;
+
+    spin_lock(&gt->lock);
+    gt->gfns[idx] = gfn;
+    spin_unlock(&gt->lock);
+}
+
+/* ---- Pinning entries for a copy (gt->lock held) ---------------------------- */
+
+/* Set GTF_reading (and GTF_writing) in the shared entry; a first pin also
+ * checks the entry permits access to ldom.  Xen's rules and codes. */
+static int16_t set_status(struct grant_entry_v1 *e, bool first, bool write, domid_t ldom)
+{
+    uint32_t *raw = (uint32_t *)e;      /* flags (low half), domid */
+    uint32_t old = __atomic_load_n(raw, __ATOMIC_ACQUIRE);
+
+    for (uint32_t tries = 0; tries < SET_STATUS_TRIES; tries++) {
+        uint16_t flags = (uint16_t)old;
+        uint32_t new = old | GTF_reading | (write ? GTF_writing : 0);
+
+        if (first && ((flags & GTF_type_mask) != GTF_permit_access ||
+                      (domid_t)(old >> 16) != ldom))
+            return GNTST_general_error;
+        if (write && (flags & GTF_readonly))
+            return GNTST_general_error;
+        if (__atomic_compare_exchange_n(raw, &old, new, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            return GNTST_okay;
+    }
+    return GNTST_general_error;         /* the entry keeps changing */
+}
+
+static int16_t pin_entry(struct grant_table *gt, grant_ref_t ref, domid_t ldom, bool write,
+                         gfn_t *gfn)
+{
+    struct active_entry *act;
+    struct grant_entry_v1 *e;
+    bool pinned;
+    int16_t rc;
+
+    if (ref >= nr_entries(gt))
+        return GNTST_bad_gntref;
+    act = active_entry(gt, ref);
+    e = shared_entry(gt, ref);
+    pinned = act->readers || act->writers;
+    if (pinned && (act->domid != ldom || act->readers == UINT16_MAX ||
+                   act->writers == UINT16_MAX))
+        return GNTST_general_error;
+    if (!pinned || (write && !act->writers)) {
+        rc = set_status(e, !pinned, write, ldom);
+        if (rc != GNTST_okay)
+            return rc;
+    }
+    if (!pinned) {
+        act->domid = ldom;
+        act->gfn = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
+    }
+    if (write)
+        act->writers++;
+    else
+        act->readers++;
+    *gfn = act->gfn;
+    return GNTST_okay;
+}
+
+static void unpin_entry(struct grant_table *gt, grant_ref_t ref, bool write)
+{
+    struct active_entry *act = active_entry(gt, ref);
+    uint16_t clear = 0;
+
+    if (write)
+        act->writers--;
+    else
+        act->readers--;
+    if (write && !act->writers)
+        clear |= GTF_writing;
+    if (!act->readers && !act->writers)
+        clear |= GTF_reading;
+    if (clear)
+        __atomic_fetch_and(&shared_entry(gt, ref)->flags, (uint16_t)~clear, __ATOMIC_ACQ_REL);
+}
+
+/* ---- GNTTABOP_copy ---------------------------------------------------------- */
+
+/* One side of a copy: a local frame (gmfn, the caller's own) or a grant. */
+struct copy_side {
+    struct grant_table *gt;     /* the memory's owner's table (ref held) */
+    bool pinned;                /* a grant ref pinned in gt */
+    bool write;
+    grant_ref_t ref;
+    gfn_t gfn;
+};
+
+static int16_t side_open(struct vcpu *v, const struct gnttab_copy_ptr *p, bool is_gref,
+                         bool write, struct copy_side *s)
+{
+    int16_t rc;
+
+    if (!is_gref && p->domid != DOMID_SELF)
+        return GNTST_permission_denied;     /* only one's own frames by number */
+    if (!(s->gt = table_get(v, p->domid)))
+        return GNTST_bad_domain;
+    s->write = write;
+    if (!is_gref) {
+        s->gfn = p->u.gmfn;
+        return GNTST_okay;
+    }
+    spin_lock(&s->gt->lock);
+    rc = pin_entry(s->gt, p->u.ref, v->domain->domid, write, &s->gfn);
+    spin_unlock(&s->gt->lock);
+    s->pinned = rc == GNTST_okay;
+    s->ref = p->u.ref;
+    return rc;
+}
+
+static void side_close(struct copy_side *s)
+{
+    if (s->pinned) {
+        spin_lock(&s->gt->lock);
+        unpin_entry(s->gt, s->ref, s->write);
+        spin_unlock(&s->gt->lock);
+    }
+    table_put(s->gt);
+}
+
+/* The frame behind gfn in d's p2m, if it is d's own RAM (writable for a
+ * write); d->mem_lock held. */
+static int16_t ram_frame(struct domain *d, gfn_t gfn, bool write, void **va)
+{
+    const struct page_info *pg;
+    enum p2m_type t;
+    mfn_t mfn;
+
+    if (gfn >= GFN_LIMIT || p2m_get_entry(&d->p2m, gfn, &mfn, &t, NULL) < 0)
+        return GNTST_bad_page;
+    if (t != p2m_ram_rw && (write || t != p2m_ram_ro))
+        return GNTST_bad_page;              /* not RAM: grants, foreign, MMIO */
+    pg = pfn_to_page(mfn);
+    if (!pg || pg->owner != d->domid)
+        return GNTST_bad_page;              /* shared_info, grant frames */
+    *va = pfn_to_virt(mfn);
+    return GNTST_okay;
+}
+
+static void lock_mem_pair(struct domain *a, struct domain *b)
+{
+    if (a == b) {
+        spin_lock(&a->mem_lock);
+    } else if (a->domid < b->domid) {
+        spin_lock(&a->mem_lock);
+        spin_lock(&b->mem_lock);
+    } else {
+        spin_lock(&b->mem_lock);
+        spin_lock(&a->mem_lock);
+    }
+}
+
+static void unlock_mem_pair(struct domain *a, struct domain *b)
+{
+    if (a != b)
+        spin_unlock(&b->mem_lock);
+    spin_unlock(&a->mem_lock);
+}
+
+static int16_t copy_frames(const struct gnttab_copy *op, struct copy_side *src,
+                           struct copy_side *dst)
+{
+    struct domain *sd = src->gt->d, *dd = dst->gt->d;
+    void *sva, *dva;
+    int16_t rc;
+
+    lock_mem_pair(sd, dd);
+    rc = ram_frame(sd, src->gfn, false, &sva);
+    if (rc == GNTST_okay)
+        rc = ram_frame(dd, dst->gfn, true, &dva);
+    if (rc == GNTST_okay)
+        memmove((uint8_t *)dva + op->dest.offset, (const uint8_t *)sva + op->source.offset,
+                op->len);
+    unlock_mem_pair(sd, dd);
+    return rc;
+}
+
+static int16_t copy_one(struct vcpu *v, const struct gnttab_copy *op)
+{
+    struct copy_side src = { .gt = NULL }, dst = { .gt = NULL };
+    int16_t rc;
+
+    /* Xen 4.17 checks a zero-length op like any other (later Xen skips it). */
+    rc = side_open(v, &op->source, op->flags & GNTCOPY_source_gref, false, &src);
+    if (rc == GNTST_okay)
+        rc = side_open(v, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
+    if (rc == GNTST_okay && ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
+                             (uint32_t)op->dest.offset + op->len > PAGE_SIZE))
+        rc = GNTST_bad_copy_arg;
+    if (rc == GNTST_okay)
+        rc = copy_frames(op, &src, &dst);
+    side_close(&dst);
+    side_close(&src);
+    return rc;
+}
+
+static long op_copy(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+    if (count > GNTTAB_MAX_BATCH)
+        return -EINVAL;                     /* Keel has no continuations */
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t at = uop + (uint64_t)i * sizeof(struct gnttab_copy);
+        struct gnttab_copy op;
+
+        if (copy_from_guest(v, &op, at, sizeof(op)) < 0)
+            return -EFAULT;
+        op.status = copy_one(v, &op);
+        if (copy_to_guest(v, at + offsetof(struct gnttab_copy, status), &op.status,
+                          sizeof(op.status)) < 0)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* ---- Table size and version -------------------------------------------------- */
+
+/* The table a query names, with a reference, and the GNTST_ code: another
+ * domain's only for dom0 (Xen's XSM_TARGET). */
+static int16_t query_target(struct vcpu *v, domid_t domid, struct grant_table **out)
+{
+    struct grant_table *gt = table_get(v, domid);
+
+    *out = NULL;
+    if (!gt)
+        return GNTST_bad_domain;
+    if (gt->d != v->domain && !v->domain->privileged) {
+        table_put(gt);
+        return GNTST_permission_denied;
+    }
+    *out = gt;
+    return GNTST_okay;
+}
+
+static long op_query_size(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+    struct gnttab_query_size q;
+    struct grant_table *gt;
+
+    if (count != 1)
+        return -EINVAL;
+    if (copy_from_guest(v, &q, uop, sizeof(q)) < 0)
+        return -EFAULT;
+    q.status = query_target(v, q.dom, &gt);
+    if (gt) {
+        spin_lock(&gt->lock);
+        q.nr_frames = gt->nr_frames;
+        q.max_nr_frames = GNTTAB_MAX_FRAMES;
+        spin_unlock(&gt->lock);
+        table_put(gt);
+    }
+    return copy_to_guest(v, uop, &q, sizeof(q)) < 0 ? -EFAULT : 0;
+}
+
+/* Grow to nr_frames and list where each frame is mapped (Xen gives a
+ * translated guest the gfn, or INVALID_GFN for a frame not mapped). */
+static int16_t setup_frames(struct vcpu *v, struct grant_table *gt,
+                            const struct gnttab_setup_table *s)
+{
+    uint64_t list = xen_guest_handle_addr(s->frame_list);
+    int16_t rc = GNTST_okay;
+
+    if (s->nr_frames > GNTTAB_MAX_FRAMES)
+        return GNTST_general_error;
+    spin_lock(&gt->lock);
+    if (grow_table(gt, s->nr_frames) < 0)
+        rc = GNTST_general_error;
+    for (uint32_t i = 0; rc == GNTST_okay && i < s->nr_frames; i++) {
+        xen_pfn_t gfn = gt->gfns[i] == GNTTAB_GFN_NONE ? GFN_INVALID_GUEST : gt->gfns[i];
+        if (copy_to_guest(v, list + i * sizeof(gfn), &gfn, sizeof(gfn)) < 0)
+            rc = GNTST_bad_virt_addr;
+    }
+    spin_unlock(&gt->lock);
+    return rc;
+}
+
+static long op_setup_table(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+    struct gnttab_setup_table s;
+    struct grant_table *gt;
+
+    if (count != 1)
+        return -EINVAL;
+    if (copy_from_guest(v, &s, uop, sizeof(s)) < 0)
+        return -EFAULT;
+    s.status = query_target(v, s.dom, &gt);
+    if (gt) {
+        s.status = setup_frames(v, gt, &s);
+        table_put(gt);
+    }
+    return copy_to_guest(v, uop + offsetof(struct gnttab_setup_table, status), &s.status,
+                         sizeof(s.status)) < 0 ? -EFAULT : 0;
+}
+
+static long op_set_version(struct vcpu *v, uint64_t uop)
+{
+    struct gnttab_set_version s;
+    long rc;
+
+    if (copy_from_guest(v, &s, uop, sizeof(s)) < 0)
+        return -EFAULT;
+    if (s.version == 1)
+        rc = 0;
+    else if (s.version == 2)
+        rc = -ENOSYS;                   /* as Xen with max version 1 */
+    else
+        rc = -EINVAL;
+    s.version = 1;                      /* the version in force */
+    return copy_to_guest(v, uop, &s, sizeof(s)) < 0 ? -EFAULT : rc;
+}
+
+static long op_get_version(struct vcpu *v, uint64_t uop)
+{
+    struct gnttab_get_version g;
+    struct grant_table *gt;
+    int16_t st;
+
+    if (copy_from_guest(v, &g, uop, sizeof(g)) < 0)
+        return -EFAULT;
+    st = query_target(v, g.dom, &gt);
+    if (st != GNTST_okay)
+        return st == GNTST_bad_domain ? -ESRCH : -EPERM;
+    table_put(gt);
+    g.version = 1;
+    return copy_to_guest(v, uop + offsetof(struct gnttab_get_version, version), &g.version,
+                         sizeof(g.version)) < 0 ? -EFAULT : 0;
+}
+
+/* map_grant_ref, unmap_grant_ref, transfer, unmap_and_replace,
+ * get_status_frames, swap_grant_ref, cache_flush: -ENOSYS. */
+long do_grant_table_op(struct vcpu *v, const uint64_t args[5])
+{
+    uint32_t cmd = (uint32_t)args[0];
+    uint64_t uop = args[1];
+    uint32_t count = (uint32_t)args[2];
+
+    if ((int32_t)count < 0 || (cmd & ~GNTTAB_CMD_MASK))
+        return -EINVAL;
+    if (!v->domain->grant_table)
+        return -ENOSYS;
+    switch (cmd) {
+    case GNTTABOP_copy:
+        return op_copy(v, uop, count);
+    case GNTTABOP_query_size:
+        return op_query_size(v, uop, count);
+    case GNTTABOP_setup_table:
+        return op_setup_table(v, uop, count);
+    case GNTTABOP_set_version:
+        return op_set_version(v, uop);
+    case GNTTABOP_get_version:
+        return op_get_version(v, uop);
+    default:
+        return -ENOSYS;
+    }
+}

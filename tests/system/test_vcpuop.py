@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""vcpu_op and SCHEDOP_poll on Keel: the test-vcpuop kernel
+(guest-drivers/tests/vcpuop) registers its vcpu_info at an offset in its
+own page and sees upcalls land there, reads a growing runstate area, gets
+VIRQ_TIMER from the singleshot timer (-ETIME in the past with
+VCPU_SSHOTTMR_future, stop cancels), polls ports (pending, masked and
+firing, timeout) and gets Xen 4.17's error codes; Keel refuses to give the
+vcpu_info frame back.  Alone, and twice at once on two CPUs with every page
+back afterwards."""
+import pytest
+
+from keel_system import BOOT_TIMEOUT, REPO, STEP_TIMEOUT
+
+KERNEL = REPO / "build" / "guest-drivers" / "test-vcpuop"
+SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
+
+
+def kernel():
+    if not KERNEL.is_file():
+        pytest.fail(f"{KERNEL} is missing: build the test kernels with 'make'", pytrace=False)
+    return str(KERNEL)
+
+
+@pytest.mark.parametrize("vcpus,smp", [(1, 1), (2, 2)])
+def test_vcpuop_kernel(boot, vcpus, smp):
+    q = boot("dom0less", modules=[kernel() + f",mem=32M vcpus={vcpus}"], smp=smp)
+    q.expect(r"^\(d1\) errors: Xen's codes", BOOT_TIMEOUT)
+    q.expect(r"^\(d1\) register_vcpu_info: at offset 192, pvclock there, second -EINVAL",
+             STEP_TIMEOUT)
+    q.expect(r"^\(d1\) upcall: flagged in the registered vcpu_info only", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) runstate: running time grows, entry time monotonic", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) singleshot: VIRQ_TIMER after 20ms\.\.1s", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) singleshot: VCPU_SSHOTTMR_future in the past -> -62, stop cancels",
+             STEP_TIMEOUT)
+    q.expect(r"^\(d1\) poll: pending port at once, masked port wakes, timeout, errors",
+             STEP_TIMEOUT)
+    q.expect(r"^\(d1\) give back the vcpu_info frame: 0 extent\(s\) \(refused\)", STEP_TIMEOUT)
+    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+def test_two_vcpuop_domains_and_pages_back(boot):
+    mods = [kernel() + ",mem=32M", kernel() + ",mem=32M vcpus=2"]
+    q = boot("dom0less", modules=mods, smp=2)
+    before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
+    q.expect(SUCCESS.format(1), BOOT_TIMEOUT)
+    q.expect(SUCCESS.format(2), BOOT_TIMEOUT)
+    after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
+                     BOOT_TIMEOUT)
+    lost = int(before.group(1)) - int(after.group(1))
+    assert 0 <= lost <= 8, f"{lost} pages did not come back"
+    assert q.wait_exit(STEP_TIMEOUT) == 0
