@@ -91,8 +91,10 @@ void vcpu_wake(struct vcpu *v)
     if ((v->state == VCPU_BLOCKED || v->state == VCPU_OFFLINE) &&
         v->domain->state == DOMAIN_RUNNING) {
         v->state = VCPU_RUNNABLE;
-        enqueue(rq, v);
-        queued = true;
+        if (!v->on_cpu) {           /* else after_run() queues it */
+            enqueue(rq, v);
+            queued = true;
+        }
         vcpu_runstate_change(v, RUNSTATE_runnable, NOW());
     }
     spin_unlock_irqrestore(&rq->lock, flags);
@@ -102,6 +104,9 @@ void vcpu_wake(struct vcpu *v)
 
 void vcpu_kick(struct vcpu *v)
 {
+    /* The caller made the event pending before; after_run() looks at the
+     * events after the vCPU blocked, so one of the two sees the other. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (v->state == VCPU_BLOCKED)
         vcpu_wake(v);
     else if (v->state == VCPU_RUNNING && v->processor != smp_processor_id())
@@ -128,8 +133,8 @@ void schedule_stop_domain(struct domain *d)
         struct runq *rq = &runqs[v->processor];
         unsigned long flags = spin_lock_irqsave(&rq->lock);
 
-        if (v->state == VCPU_RUNNING) {
-            /* Its CPU stops it after the current exit. */
+        if (v->on_cpu) {
+            /* Its CPU stops it after the current exit (after_run). */
             if (v->processor != smp_processor_id())
                 smp_send_event_check(v->processor);
         } else if (v->state != VCPU_PAUSED) {
@@ -151,10 +156,14 @@ static void after_run(struct runq *rq, struct vcpu *v)
     unsigned long flags = spin_lock_irqsave(&rq->lock);
     bool last = false;
 
+    v->on_cpu = false;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (d->state != DOMAIN_RUNNING) {
         v->state = VCPU_PAUSED;
         last = __atomic_sub_fetch(&d->live_vcpus, 1, __ATOMIC_ACQ_REL) == 0;
-    } else if (v->state == VCPU_RUNNING) {
+    } else if (v->state == VCPU_RUNNING || v->state == VCPU_RUNNABLE ||
+               (v->state == VCPU_BLOCKED && hvm_vcpu_has_pending_events(v))) {
+        /* Preempted, woken while still here, or an event raced its block. */
         v->state = VCPU_RUNNABLE;
         enqueue(rq, v);
     }
@@ -172,8 +181,10 @@ void schedule_cpu(void)
         unsigned long flags = spin_lock_irqsave(&rq->lock);
         struct vcpu *v = dequeue(rq);
 
-        if (v)
+        if (v) {
             v->state = VCPU_RUNNING;
+            v->on_cpu = true;
+        }
         spin_unlock_irqrestore(&rq->lock, flags);
         if (!v)
             return;

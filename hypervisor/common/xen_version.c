@@ -25,6 +25,8 @@ static uint32_t feature_submap(const struct domain *d, uint32_t idx)
         return 0;
     map |= 1u << XENFEAT_auto_translated_physmap;
     map |= 1u << XENFEAT_supervisor_mode_kernel;
+    map |= 1u << XENFEAT_hvm_callback_vector;   /* HVM_PARAM_CALLBACK_IRQ type 2 */
+    map |= 1u << XENFEAT_hvm_safe_pvclock;      /* vcpu_time_info in shared_info */
     if (d->privileged)
         map |= 1u << XENFEAT_dom0;
     return map;

@@ -46,6 +46,7 @@ void cpu_features_init(void)
     r = cpuid(0x80000001);
     f->nx = r.edx & (1u << 20);
     f->pdpe1gb = r.edx & (1u << 26);
+    f->rdtscp = r.edx & (1u << 27);
     f->svm = r.ecx & (1u << 2);
     if (max_ext >= 0x80000007)
         f->invariant_tsc = cpuid(0x80000007).edx & (1u << 8);

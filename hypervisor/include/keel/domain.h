@@ -44,6 +44,7 @@ struct vcpu {
     enum vcpu_state state;
     uint32_t processor;         /* the CPU it runs on */
     struct vcpu *runq_next;     /* run queue link */
+    bool on_cpu;                /* taken off its run queue to run (runq lock) */
     uint64_t exits;             /* VM exits taken, for statistics */
     struct hvm_vcpu hvm;        /* the arch part: VMCB, registers, ASID */
     /* vcpu_op state (common/vcpu_op.c, vcpu_timer.c; keel/vcpu_timer.h) */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The CPUID a guest sees: the host's, with what Keel does not offer guests
- * hidden (SVM, MONITOR/MWAIT, SME/SEV), x2APIC and TSC-deadline offered
+ * hidden (SVM, MONITOR/MWAIT, SME/SEV, machine checks: there are no virtual
+ * MCA MSRs), x2APIC and TSC-deadline offered
  * (the virtual local APIC has them), the hypervisor bit set, the vCPU's own
  * APIC ID, and Xen's leaves at 0x40000000.
  */
@@ -25,6 +26,8 @@
 #define CPUID1_ECX_X2APIC       (1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID1_ECX_OSXSAVE      (1u << 27)
+#define CPUID1_EDX_MCE          (1u << 7)
+#define CPUID1_EDX_MCA          (1u << 14)
 #define CPUID1_ECX_HYPERVISOR   (1u << 31)
 #define CPUID_EXT1_ECX_SVM      (1u << 2)
 #define CPUID_EXT1_ECX_SKINIT   (1u << 12)
@@ -76,6 +79,7 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4])
                ((v->domain->nr_vcpus & 0xff) << 16);
         r[2] &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX);
         r[2] |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;    /* the vLAPIC has both */
+        r[3] &= ~(CPUID1_EDX_MCE | CPUID1_EDX_MCA);     /* no virtual machine-check MSRs */
         r[2] |= CPUID1_ECX_HYPERVISOR;
         /* OSXSAVE mirrors the guest's own CR4. */
         r[2] &= ~CPUID1_ECX_OSXSAVE;

@@ -15,6 +15,8 @@
 #include <keel/lib.h>
 
 #define MSR_TSC             0x010
+#define MSR_TSC_AUX         0xc0000103
+#define MSR_AMD64_NB_CFG    0xc001001f
 #define MSR_MTRR_CAP        0x0fe
 #define MSR_MTRR_FIRST      0x200
 #define MSR_MTRR_LAST       0x26f
@@ -56,6 +58,14 @@ int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_TSC:
         *val = rdtsc() + vmcb->ctl.tsc_offset;
         return 0;
+    case MSR_TSC_AUX:
+        if (!cpu_features.rdtscp)
+            return -EPERM;
+        *val = v->hvm.tsc_aux;
+        return 0;
+    case MSR_AMD64_NB_CFG:            /* Linux's amd_bus code reads it: nothing set */
+        *val = 0;
+        return 0;
     case MSR_MTRR_CAP:
         *val = 0;       /* no variable or fixed ranges, no WC */
         return 0;
@@ -88,6 +98,14 @@ int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
         return 0;
     case MSR_TSC:
         vmcb->ctl.tsc_offset = val - rdtsc();
+        return 0;
+    case MSR_TSC_AUX:                 /* what RDTSCP returns in ECX */
+        if ((val >> 32) || !cpu_features.rdtscp)
+            return -EPERM;
+        v->hvm.tsc_aux = (uint32_t)val;
+        wrmsr(MSR_TSC_AUX, val);        /* loaded again at each schedule-in */
+        return 0;
+    case MSR_AMD64_NB_CFG:            /* writes ignored, as on Xen */
         return 0;
     case MSR_MTRR_DEF_TYPE:
         /* Stored nowhere (nested paging decides memory types), but only

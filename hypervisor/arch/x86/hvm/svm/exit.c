@@ -186,9 +186,7 @@ void svm_handle_exit(struct vcpu *v)
         break;
     case SVM_EXIT_HLT:
         /* A deliverable interrupt ends the HLT at once. */
-        if (svm_skip_instruction(v, 1) && !v->hvm.nmi_pending &&
-            !((vmcb->save.rflags & (1u << 9)) && (vlapic_has_pending_irq(&v->hvm.vlapic) >= 0 ||
-                                                 evtchn_upcall_vector(v) >= 0)))
+        if (svm_skip_instruction(v, 1) && !hvm_vcpu_has_pending_events(v))
             vcpu_block(v);
         break;
     case SVM_EXIT_XSETBV:

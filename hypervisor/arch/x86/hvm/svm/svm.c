@@ -334,6 +334,8 @@ void hvm_vcpu_restore_fpu(struct vcpu *v)
 
     if (!v->hvm.fpu_saved)
         return;
+    if (cpu_features.rdtscp)
+        wrmsr(0xc0000103, v->hvm.tsc_aux);     /* TSC_AUX, no guest sees another's */
     if (xsave_mask) {
         xsetbv(mask);
         __asm__ volatile("xrstor64 (%0)" : : "r"(v->hvm.fpu_area), "a"((uint32_t)mask),
@@ -413,6 +415,17 @@ void hvm_vcpu_run(struct vcpu *v)
         svm_handle_exit(v);
     }
     hvm_vcpu_save_fpu(v);
+}
+
+/* Would an event wake the vCPU from HLT: an NMI, or (interrupts on) a
+ * vLAPIC interrupt or an event-channel upcall. */
+bool hvm_vcpu_has_pending_events(struct vcpu *v)
+{
+    if (__atomic_load_n(&v->hvm.nmi_pending, __ATOMIC_SEQ_CST))
+        return true;
+    if (!(v->hvm.vmcb->save.rflags & RFLAGS_IF))
+        return false;
+    return vlapic_has_pending_irq(&v->hvm.vlapic) >= 0 || evtchn_upcall_vector(v) >= 0;
 }
 
 void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)

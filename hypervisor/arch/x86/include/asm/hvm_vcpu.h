@@ -39,6 +39,7 @@ struct hvm_vcpu {
     uint64_t pending_event;     /* EVENTINJ to deliver on the next entry, 0 none */
     void *fpu_area;             /* XSAVE (or FXSAVE) image while not running */
     uint64_t xcr0;              /* the guest's XCR0 */
+    uint32_t tsc_aux;           /* the guest's TSC_AUX (RDTSCP) */
     bool fpu_saved;
     bool nmi_pending;           /* an NMI IPI to inject */
     bool in_guest;              /* between VMRUN and #VMEXIT (atomic) */
@@ -65,6 +66,9 @@ void hvm_vcpu_set_real_mode_entry(struct vcpu *v, uint8_t vector);
 /* Run v until it must be rescheduled (blocked, preempted, shut down). */
 void hvm_vcpu_run(struct vcpu *v);
 void hvm_vcpu_save_fpu(struct vcpu *v);
+/* An NMI, or with interrupts on a vLAPIC interrupt or an upcall, is pending:
+ * the vCPU must not stay blocked. */
+bool hvm_vcpu_has_pending_events(struct vcpu *v);
 void hvm_vcpu_restore_fpu(struct vcpu *v);
 
 /* The vLAPIC wiring (arch/x86/hvm/vlapic_vcpu.c). */

@@ -112,7 +112,7 @@ struct cpu_features {
     char vendor[13];
     char brand[49];
     uint32_t family, model, stepping;
-    bool nx, pdpe1gb, svm, npt, nrips, decode_assists, x2apic, tsc_deadline,
+    bool nx, pdpe1gb, rdtscp, svm, npt, nrips, decode_assists, x2apic, tsc_deadline,
          invariant_tsc, hypervisor;
 };
 extern struct cpu_features cpu_features;
