@@ -40,7 +40,7 @@ TEST_PROGRAMS :=
 PYTEST_DIRS   :=
 ALL_TARGETS   :=
 
-.PHONY: all deps iso run test unit-test install clean
+.PHONY: all deps iso run run-demo test unit-test install clean
 all: hypervisor-all tools-all
 
 include hypervisor/Rules.mk
@@ -66,18 +66,25 @@ deps:
 
 iso: $(BUILD)/keel.iso
 
-# The ISO boots what make run boots: Keel and the demo guests.
-$(BUILD)/keel.iso: $(BUILD)/keel config/grub.cfg.in config/demo.modules scripts/keel-qemu \
-		$(GUEST_KERNELS)
-	@grep -v '^#' config/demo.modules | tr '\n' '\0' | xargs -0 \
-	    $(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --make-iso $@ \
-	    "dom0less $$(cat config/keel.cmdline 2>/dev/null)"
+# The ISO boots what make run boots: Keel with Debian's kernel as dom0.
+$(BUILD)/keel.iso: $(BUILD)/keel config/grub.cfg.in config/keel.cmdline config/dom0.cmdline \
+		scripts/keel-qemu build/dom0/vmlinuz build/dom0/initrd.img
+	@$(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --make-iso $@ \
+	    "$$(cat config/keel.cmdline 2>/dev/null)" \
+	    build/dom0/vmlinuz,"$$(grep -v '^#' config/dom0.cmdline)" build/dom0/initrd.img
 
-# make run: Keel with the demo guests of config/demo.modules, as dom0less
-# domains (a Linux dom0 is not able to boot yet).  Keel powers off once
-# they have all ended.
+# make run: Keel with Debian's kernel as dom0 and the tools/dom0 initramfs:
+# a root shell on hvc0 ('poweroff -f' or Ctrl-A X to leave).  The dom0
+# command line is in config/dom0.cmdline.  'make run-demo' instead starts the
+# PVH test kernels of config/demo.modules as dom0less domains.
 run: deps
-	@$(MAKE) --no-print-directory all iso
+	@$(MAKE) --no-print-directory all dom0-image
+	@$(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --interactive --timeout 0 \
+	    --smp 2 --mem 2G "$$(cat config/keel.cmdline 2>/dev/null)" \
+	    build/dom0/vmlinuz,"$$(grep -v '^#' config/dom0.cmdline)" build/dom0/initrd.img
+
+run-demo: deps
+	@$(MAKE) --no-print-directory all
 	@grep -v '^#' config/demo.modules | tr '\n' '\0' | xargs -0 \
 	    $(PYTHON) scripts/keel-qemu --keel $(BUILD)/keel --interactive --timeout 0 \
 	    --smp 2 --mem 1G "dom0less $$(cat config/keel.cmdline 2>/dev/null)"

@@ -2,10 +2,12 @@
 /*
  * Guest console output: HYPERVISOR_console_io(CONSOLEIO_write) from any
  * domain, and the 0xE9 debug port, are collected per line and printed as
- * "(dN) line".  Reading (CONSOLEIO_read, dom0's hvc0 input) is not
- * implemented yet and returns -ENOSYS.
+ * "(dN) line", control characters shown as '?'; dom0's goes out unbuffered
+ * and unfiltered, since its console is the user's terminal.  dom0 reads the serial console's input with CONSOLEIO_read
+ * (common/console_input.c keeps it and raises VIRQ_CONSOLE).
  */
 #include <asm/hvm_vcpu.h>
+#include <keel/console.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
 #include <keel/hypercall.h>
@@ -21,8 +23,30 @@ static void flush_line(struct domain *d)
     d->console_len = 0;
 }
 
+/* dom0's console is the user's terminal: its output goes out as it comes
+ * (a shell prompt has no newline), each line still prefixed "(d0) ". */
+static void dom0_console_write(struct domain *d, const char *buf, uint32_t len)
+{
+    while (len) {
+        uint32_t n = 0;
+
+        while (n < len && buf[n] != '\n')
+            n++;
+        if (n < len)
+            n++;                            /* the newline goes with its line */
+        printk("%s%.*s", d->console_len ? "" : "(d0) ", (int)n, buf);
+        d->console_len = buf[n - 1] == '\n' ? 0 : 1;  /* 0: at a line start */
+        buf += n;
+        len -= n;
+    }
+}
+
 void domain_console_write(struct domain *d, const char *buf, uint32_t len)
 {
+    if (d->privileged) {
+        dom0_console_write(d, buf, len);
+        return;
+    }
     for (uint32_t i = 0; i < len; i++) {
         char c = buf[i];
         if (c == '\n') {
@@ -32,7 +56,7 @@ void domain_console_write(struct domain *d, const char *buf, uint32_t len)
         if (c == '\r')
             continue;
         if ((uint8_t)c < 0x20 && c != '\t')
-            c = '?';                /* no escape sequences onto Keel's console */
+            c = '?';                /* no escape sequences from unprivileged guests */
         d->console_line[d->console_len++] = c;
         if (d->console_len == sizeof(d->console_line))
             flush_line(d);
@@ -56,8 +80,15 @@ long do_console_io(struct vcpu *v, const uint64_t args[5])
             done += n;
         }
         return 0;
-    case CONSOLEIO_read:
-        return v->domain->privileged ? -ENOSYS : -EPERM;
+    case CONSOLEIO_read: {
+        uint32_t n;
+        if (!v->domain->privileged)
+            return -EPERM;
+        n = console_input_read(chunk, (uint32_t)MIN(count, sizeof(chunk)));
+        if (n && copy_to_guest(v, gva, chunk, n) < 0)
+            return -EFAULT;
+        return n;
+    }
     default:
         return -ENOSYS;
     }

@@ -21,6 +21,8 @@
 #define UART_LSR        5
 #define LCR_DLAB        0x80
 #define LSR_THRE        0x20
+#define LSR_DR          0x01        /* a received byte is waiting */
+#define UART_RBR        0
 #define SPIN_LIMIT      100000      /* a stuck or absent UART must not hang us */
 
 struct uart {
@@ -112,4 +114,17 @@ void serial_putc(unsigned int port, char c)
     for (int i = 0; i < SPIN_LIMIT && !(inb(u->io_base + UART_LSR) & LSR_THRE); i++)
         ;
     outb(u->io_base + UART_THR, (uint8_t)c);
+}
+
+/* A received byte from the port, or -1 if none is waiting. */
+int serial_getc(unsigned int port)
+{
+    const struct uart *u;
+
+    if (port >= ARRAY_SIZE(uarts) || !uarts[port].enabled)
+        return -1;
+    u = &uarts[port];
+    if (!(inb(u->io_base + UART_LSR) & LSR_DR))
+        return -1;
+    return inb(u->io_base + UART_RBR);
 }

@@ -157,6 +157,7 @@ static void start_domains(void)
             pr_err("dom0 could not be started (see above)\n");
             machine_poweroff(1);
         }
+        console_input_start();
         return;
     }
     if (build_boot_domains(&boot_info) == 0) {

@@ -33,5 +33,12 @@ uint64_t log_ring_tail(void);                   /* oldest byte still held */
 /* Arch serial driver (ns16550). */
 int serial_configure(unsigned int port, const char *options);
 void serial_putc(unsigned int port, char c);
+int serial_getc(unsigned int port);             /* -1: nothing received */
+
+/* Console input for dom0 (common/console_input.c): the serial line is
+ * polled; what arrives is kept in a ring that dom0 reads with
+ * CONSOLEIO_read, and VIRQ_CONSOLE tells it there is something. */
+void console_input_start(void);
+uint32_t console_input_read(char *buf, uint32_t len);
 
 #endif
