@@ -21,3 +21,17 @@ STEP_TIMEOUT = 120
 
 BANNER = re.compile(r"^Keel \d+\.\d+\.\d+ \(rev [0-9a-f]+(-dirty)?\) - Xen-ABI hypervisor",
                     re.M)
+
+
+# The in-tree PVH test kernels (guest-drivers/) and the line each one ends with.
+GUEST_KERNELS = REPO / "build" / "guest-drivers"
+GUEST_SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
+
+
+def guest_kernel(name):
+    """The path of build/guest-drivers/<name>; the test FAILS if it is missing."""
+    import pytest
+    path = GUEST_KERNELS / name
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: build the test kernels with 'make'", pytrace=False)
+    return str(path)

@@ -7,21 +7,14 @@ arguments.  With one and two vCPUs, and two such domains at once (their
 ports torn down with them, every page back)."""
 import pytest
 
-from keel_system import BOOT_TIMEOUT, REPO, STEP_TIMEOUT
-
-KERNEL = REPO / "build" / "guest-drivers" / "test-evtchn"
-SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
+from keel_system import BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, guest_kernel
 
 
-def kernel():
-    if not KERNEL.is_file():
-        pytest.fail(f"{KERNEL} is missing: build the test kernels with 'make'", pytrace=False)
-    return str(KERNEL)
 
 
 @pytest.mark.parametrize("vcpus,smp", [(1, 1), (2, 2)])
 def test_evtchn_kernel(boot, vcpus, smp):
-    q = boot("dom0less", modules=[kernel() + f",mem=32M vcpus={vcpus}"], smp=smp)
+    q = boot("dom0less", modules=[guest_kernel("test-evtchn") + f",mem=32M vcpus={vcpus}"], smp=smp)
     q.expect(r"^\(d1\) errors: Xen's codes; FIFO init_control -38", BOOT_TIMEOUT)
     q.expect(r"^\(d1\) loopback: port 1 <-> port 2 \(domain 1\)", STEP_TIMEOUT)
     q.expect(r"^\(d1\) loopback: upcalls on vector 0xf3, pending bits set", STEP_TIMEOUT)
@@ -34,12 +27,12 @@ def test_evtchn_kernel(boot, vcpus, smp):
     else:
         q.expect(r"^\(d1\) one vCPU: IPI to vCPU 1 not tried", STEP_TIMEOUT)
     q.expect(r"^\(d1\) reset: every port closed", STEP_TIMEOUT)
-    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
 def test_two_evtchn_domains_and_pages_back(boot):
-    mods = [kernel() + ",mem=32M vcpus=2", kernel() + ",mem=32M vcpus=2"]
+    mods = [guest_kernel("test-evtchn") + ",mem=32M vcpus=2", guest_kernel("test-evtchn") + ",mem=32M vcpus=2"]
     q = boot("dom0less", modules=mods, smp=2)
     before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
     after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",

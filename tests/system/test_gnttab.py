@@ -6,35 +6,26 @@ GNTTABOP_copy and gets Xen 4.17's status codes for hostile copies.  Two
 domains: d1 grants a read-only page (ref 8) and a writable one (ref 9) to
 d2, which copies the first, is refused a write to it, and writes its reply
 through the second; both tables and every page go back at teardown."""
-import pytest
-
-from keel_system import BOOT_TIMEOUT, REPO, STEP_TIMEOUT
-
-KERNEL = REPO / "build" / "guest-drivers" / "test-gnttab"
-SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
+from keel_system import BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, guest_kernel
 
 
-def kernel():
-    if not KERNEL.is_file():
-        pytest.fail(f"{KERNEL} is missing: build the test kernels with 'make'", pytrace=False)
-    return str(KERNEL)
 
 
 def test_gnttab_self(boot):
-    q = boot("dom0less", modules=[kernel() + ",mem=32M"], smp=2)
+    q = boot("dom0less", modules=[guest_kernel("test-gnttab") + ",mem=32M"], smp=2)
     q.expect(r"^\(d1\) query_size: 1 of 32 frames", BOOT_TIMEOUT)
     q.expect(r"^\(d1\) set_version 2: -38 \(version 1\)", STEP_TIMEOUT)
     q.expect(r"^\(d1\) table: 2 frames at \w+, setup_table lists them", STEP_TIMEOUT)
     q.expect(r"^\(d1\) self copy: data both ways, flags cleared after", STEP_TIMEOUT)
     q.expect(r"^\(d1\) self copy errors: Xen's status codes", STEP_TIMEOUT)
     q.expect(r"^\(d1\) batch: each op its own status", STEP_TIMEOUT)
-    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
 def test_gnttab_two_domains_and_pages_back(boot):
-    mods = [kernel() + ",mem=32M -- role=granter peer=2",
-            kernel() + ",mem=32M -- role=copier peer=1"]
+    mods = [guest_kernel("test-gnttab") + ",mem=32M -- role=granter peer=2",
+            guest_kernel("test-gnttab") + ",mem=32M -- role=copier peer=1"]
     q = boot("dom0less", modules=mods, smp=2)
     before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
     q.expect(r"^\(d2\) copier: d1's ref 8 copied, pattern checked", BOOT_TIMEOUT)

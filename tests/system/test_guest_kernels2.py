@@ -10,21 +10,13 @@ import re
 
 import pytest
 
-from keel_system import BANNER, BOOT_TIMEOUT, REPO, STEP_TIMEOUT
+from keel_system import BANNER, BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, guest_kernel
 
-KERNELS = REPO / "build" / "guest-drivers"
-SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
 RESULT = r"^\(d{}\) Test result: (SUCCESS|FAILURE|SKIP)\s*$"
 # 1,000,000 CPUID + 100,000 hypercall exits take ~40 s under TCG on an idle
 # host; allow for a loaded one.
 EXITS_TIMEOUT = 900
 
-
-def kernel(name):
-    path = KERNELS / name
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: build the test kernels with 'make'", pytrace=False)
-    return str(path)
 
 
 # (instruction, name as printed, MSR): each must raise #GP on Keel.
@@ -49,7 +41,7 @@ MSR_GP = [
 
 
 def run_msr(boot):
-    q = boot("dom0less", modules=[kernel("test-msr") + ",mem=32M -- strict"])
+    q = boot("dom0less", modules=[guest_kernel("test-msr") + ",mem=32M -- strict"])
     q.expect(BANNER, BOOT_TIMEOUT)
     q.expect(r"^\(d1\) mode: strict", BOOT_TIMEOUT)
     q.expect(RESULT.format(1), STEP_TIMEOUT)
@@ -80,7 +72,7 @@ def test_msr_policy(boot):
 
 def test_msr_kernel_succeeds(boot):
     q = run_msr(boot)
-    assert re.search(SUCCESS.format(1), q.output, re.M), "test-msr did not succeed"
+    assert re.search(GUEST_SUCCESS.format(1), q.output, re.M), "test-msr did not succeed"
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
@@ -89,8 +81,8 @@ CRASH = (r"^domain: d{} \({}\) crashed: access to unbacked guest-physical addres
 
 
 def test_npf_crashes_only_that_domain(boot):
-    mods = [kernel("test-npf-crash") + ",mem=32M name=npf",
-            kernel("test-hello") + ",mem=32M name=bystander"]
+    mods = [guest_kernel("test-npf-crash") + ",mem=32M name=npf",
+            guest_kernel("test-hello") + ",mem=32M name=bystander"]
     q = boot("dom0less", modules=mods, smp=2)
     q.expect(BANNER, BOOT_TIMEOUT)
     marker = q.expect(r"^\(d1\) NPF-CRASH: write gpa 0x([0-9a-f]+)", BOOT_TIMEOUT)
@@ -107,7 +99,7 @@ def test_npf_crashes_only_that_domain(boot):
 
 @pytest.mark.parametrize("access", ["read", "exec"])
 def test_npf_read_and_fetch_crash(boot, access):
-    q = boot("dom0less", modules=[kernel("test-npf-crash") + f",mem=16M -- access={access}"])
+    q = boot("dom0less", modules=[guest_kernel("test-npf-crash") + f",mem=16M -- access={access}"])
     q.expect(BANNER, BOOT_TIMEOUT)
     marker = q.expect(rf"^\(d1\) NPF-CRASH: {access} gpa 0x([0-9a-f]+)", BOOT_TIMEOUT)
     crash = q.expect(CRASH.format(1, "boot1"), STEP_TIMEOUT)
@@ -117,22 +109,22 @@ def test_npf_read_and_fetch_crash(boot, access):
 
 
 def test_a_million_exits(boot):
-    q = boot("dom0less", modules=[kernel("test-exits") + ",mem=32M"])
+    q = boot("dom0less", modules=[guest_kernel("test-exits") + ",mem=32M"])
     q.expect(BANNER, BOOT_TIMEOUT)
     q.expect(r"^\(d1\) CPUID: 1000000 exits, 0 wrong, \d+ TSC cycles per exit", EXITS_TIMEOUT)
     q.expect(r"^\(d1\) xen_version via hypercall page: 100000 exits, 0 wrong", EXITS_TIMEOUT)
-    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     q.expect(r"^domain: every domain has ended \(all powered off\)", STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
 def test_vmcall_on_amd_is_a_hypercall(boot):
-    q = boot("dom0less", modules=[kernel("test-ud-vmcall") + ",mem=32M -- vmcall=hypercall"])
+    q = boot("dom0less", modules=[guest_kernel("test-ud-vmcall") + ",mem=32M -- vmcall=hypercall"])
     q.expect(BANNER, BOOT_TIMEOUT)
     q.expect(r"^\(d1\) VMCALL on AMD: handled as a hypercall, XENVER_version 0x[0-9a-f]+",
              BOOT_TIMEOUT)
     q.expect(r"^\(d1\) VMCALL console_io: hello", STEP_TIMEOUT)
     for insn in ("VMLAUNCH", "VMRESUME", "VMXOFF", "ud2"):
         q.expect(rf"^\(d1\) {insn}: #UD", STEP_TIMEOUT)
-    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0

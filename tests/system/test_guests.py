@@ -1,48 +1,40 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Guests on Keel: the in-tree PVH test kernels (guest-drivers/) boot as
-dom0less domains under SVM with nested paging and report SUCCESS; several
+dom0less domains under SVM with nested paging and report GUEST_SUCCESS; several
 domains run at once; a malformed kernel image is refused with a clear reason
 and Keel carries on; when every domain has ended Keel powers off with status
 0 only if all of them powered themselves off."""
 import pytest
 
-from keel_system import BANNER, BOOT_TIMEOUT, REPO, STEP_TIMEOUT
-
-KERNELS = REPO / "build" / "guest-drivers"
-SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
+from keel_system import BANNER, BOOT_TIMEOUT, GUEST_SUCCESS, REPO, STEP_TIMEOUT, guest_kernel
 
 
-def kernel(name):
-    path = KERNELS / name
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: build the test kernels with 'make'", pytrace=False)
-    return str(path)
 
 
 @pytest.mark.parametrize("name", ["test-hello", "test-cpuid", "test-hypercall-errors",
                                   "test-exceptions"])
 def test_kernel_succeeds(boot, name):
-    q = boot("dom0less", modules=[kernel(name) + ",mem=32M"])
+    q = boot("dom0less", modules=[guest_kernel(name) + ",mem=32M"])
     q.expect(BANNER, BOOT_TIMEOUT)
-    q.expect(SUCCESS.format(1), BOOT_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), BOOT_TIMEOUT)
     q.expect(r"^domain: d1 \(boot1\) shut down: poweroff", STEP_TIMEOUT)
     q.expect(r"^domain: d1 \(boot1\) torn down, memory returned", STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
 def test_guest_command_line_and_memory_map(boot):
-    q = boot("dom0less", modules=[kernel("test-hello") + ",mem=48M name=greeter -- a b=c"])
+    q = boot("dom0less", modules=[guest_kernel("test-hello") + ",mem=48M name=greeter -- a b=c"])
     q.expect(r"^domain: d1 \(greeter\): 48 MiB, 1 vCPU", BOOT_TIMEOUT)
     q.expect(r'^\(d1\)\s+cmdline_paddr 0x[0-9a-f]+: "a b=c"', BOOT_TIMEOUT)
     q.expect(r"^\(d1\)\s+0000000000100000-0000000002ffffff RAM", STEP_TIMEOUT)
-    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
 @pytest.mark.parametrize("count", [2, 4])
 def test_several_domains_at_once(boot, count):
     names = ["test-hello", "test-cpuid", "test-exceptions", "test-hypercall-errors"]
-    mods = [kernel(names[i % len(names)]) + ",mem=16M" for i in range(count)]
+    mods = [guest_kernel(names[i % len(names)]) + ",mem=16M" for i in range(count)]
     q = boot("dom0less", modules=mods, smp=2)
     q.expect(BANNER, BOOT_TIMEOUT)
     q.expect(r"^domain: every domain has ended \(all powered off\)", BOOT_TIMEOUT)
@@ -55,10 +47,10 @@ def test_several_domains_at_once(boot, count):
 
 def test_bench_kernel_smoke(boot):
     """bench/hypercall.sh's kernel keeps building and measuring."""
-    q = boot("dom0less", modules=[kernel("test-bench-exits") + ",mem=32M -- iters=100 batches=3"])
+    q = boot("dom0less", modules=[guest_kernel("test-bench-exits") + ",mem=32M -- iters=100 batches=3"])
     for op in ("hypercall", "cpuid"):
         q.expect(rf"^\(d1\) bench: {op} cycles/op \d+", BOOT_TIMEOUT)
-    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
@@ -74,7 +66,7 @@ def test_malformed_kernel_is_refused(boot, tmp_path):
 
 
 def test_bad_domain_settings_are_refused(boot):
-    q = boot("dom0less", modules=[kernel("test-hello") + ",mem=1K"])
+    q = boot("dom0less", modules=[guest_kernel("test-hello") + ",mem=1K"])
     q.expect(r"^domain: mem must be 2M\.\.3G", BOOT_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 1
 
@@ -82,9 +74,9 @@ def test_bad_domain_settings_are_refused(boot):
 def test_a_bad_kernel_does_not_stop_a_good_one(boot, tmp_path):
     junk = tmp_path / "junk"
     junk.write_bytes(b"garbage" * 100)
-    q = boot("dom0less", modules=[str(junk), kernel("test-hello") + ",mem=16M"])
+    q = boot("dom0less", modules=[str(junk), guest_kernel("test-hello") + ",mem=16M"])
     q.expect(r"^domain: d1 \(boot1\) not started", BOOT_TIMEOUT)
-    q.expect(SUCCESS.format(2), BOOT_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(2), BOOT_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
@@ -102,7 +94,7 @@ def test_virtual_local_apic(boot, vcpus, smp):
     """xAPIC MMIO emulated through the decoder, one-shot, periodic and
     TSC-deadline timers waking HLT, a self-IPI, INIT/SIPI starting vCPU 1 in
     real mode (on its own CPU, or sharing one), and x2APIC mode."""
-    q = boot("dom0less", modules=[kernel("test-lapic") + f",mem=32M vcpus={vcpus}"], smp=smp)
+    q = boot("dom0less", modules=[guest_kernel("test-lapic") + f",mem=32M vcpus={vcpus}"], smp=smp)
     q.expect(r"^\(d1\) APIC base 0xfee00900, ID 0, version 0x[0-9a-f]+", BOOT_TIMEOUT)
     q.expect(r"^\(d1\) one-shot timer: fired, current count 0", STEP_TIMEOUT)
     q.expect(r"^\(d1\) periodic timer: \d+ ticks", STEP_TIMEOUT)
@@ -112,7 +104,7 @@ def test_virtual_local_apic(boot, vcpus, smp):
         q.expect(r"^\(d1\) vCPU 1 started in real mode by INIT/SIPI", STEP_TIMEOUT)
         q.expect(r"^\(d1\) NMI IPI woke vCPU 1 into its handler", STEP_TIMEOUT)
     q.expect(r"^\(d1\) x2APIC: ID 0, self-IPI delivered", STEP_TIMEOUT)
-    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
@@ -120,8 +112,8 @@ def test_every_page_comes_back(boot):
     """Domains with 2 MiB and 4 KiB pieces, several vCPUs: after all have
     ended, the allocator has every frame back but for the small-object heap
     keeping at most one partly used page per size class (8 classes)."""
-    mods = [kernel("test-lapic") + ",mem=32M vcpus=2", kernel("test-hello") + ",mem=33M",
-            kernel("test-cpuid") + ",mem=16M"]
+    mods = [guest_kernel("test-lapic") + ",mem=32M vcpus=2", guest_kernel("test-hello") + ",mem=33M",
+            guest_kernel("test-cpuid") + ",mem=16M"]
     q = boot("dom0less", modules=mods, smp=2)
     before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
     after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
@@ -136,7 +128,7 @@ def test_acpi_tables_and_s5_poweroff(boot, vcpus):
     """The domain's ACPI tables (checked by the guest itself: checksums, a
     MADT entry per vCPU, HW-reduced FADT, \\_S5), and poweroff through the
     FADT's sleep control register as Linux does it."""
-    q = boot("dom0less", modules=[kernel("test-acpi") + f",mem=32M vcpus={vcpus}"], smp=2)
+    q = boot("dom0less", modules=[guest_kernel("test-acpi") + f",mem=32M vcpus={vcpus}"], smp=2)
     q.expect(rf"^\(d1\) ACPI: RSDP 0x[0-9a-f]+, FADT HW-reduced, MADT {vcpus} CPUs, "
              r"DSDT with \\_S5", BOOT_TIMEOUT)
     q.expect(r"^\(d1\) ACPI: entering S5", STEP_TIMEOUT)
@@ -172,12 +164,12 @@ def test_test_kernel_as_dom0_with_ramdisk(boot, tmp_path):
     ramdisk = tmp_path / "initrd"
     ramdisk.write_bytes(b"keel-initrd" * 1000)
     q = boot("dom0_mem=64M dom0_max_vcpus=1",
-             modules=[kernel("test-hello") + ",dom0 args", str(ramdisk) + ",rd args"])
+             modules=[guest_kernel("test-hello") + ",dom0 args", str(ramdisk) + ",rd args"])
     q.expect(r"^domain: d0 \(dom0\): 64 MiB, 1 vCPU", BOOT_TIMEOUT)
     q.expect(r"^\(d0\) start_info at 0x[0-9a-f]+: magic 0x336ec578 version 1 flags 0x3",
              STEP_TIMEOUT)
     q.expect(r'^\(d0\)\s+cmdline_paddr 0x[0-9a-f]+: "dom0 args"', STEP_TIMEOUT)
     m = q.expect(r"^\(d0\)\s+module 0: paddr 0x([0-9a-f]+) size 0x([0-9a-f]+)", STEP_TIMEOUT)
     assert int(m.group(2), 16) == 11000
-    q.expect(SUCCESS.format(0), STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(0), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0

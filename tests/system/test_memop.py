@@ -8,21 +8,14 @@ alone, with two vCPUs, and next to other domains, and every page comes back
 when the domains end."""
 import pytest
 
-from keel_system import BANNER, BOOT_TIMEOUT, REPO, STEP_TIMEOUT
-
-KERNELS = REPO / "build" / "guest-drivers"
+from keel_system import BANNER, BOOT_TIMEOUT, STEP_TIMEOUT, guest_kernel
 
 
-def kernel(name):
-    path = KERNELS / name
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: build the test kernels with 'make'", pytrace=False)
-    return str(path)
 
 
 @pytest.mark.parametrize("settings", ["mem=32M", "mem=64M vcpus=2"])
 def test_memop_kernel_succeeds(boot, settings):
-    q = boot("dom0less", modules=[kernel("test-memop") + "," + settings], smp=2)
+    q = boot("dom0less", modules=[guest_kernel("test-memop") + "," + settings], smp=2)
     q.expect(BANNER, BOOT_TIMEOUT)
     q.expect(r"^\(d1\)\s+add_to_physmap\(shared_info\) at pages\[0\]\s+-> 0", BOOT_TIMEOUT)
     q.expect(r"^\(d1\)\s+\d+ TSC ticks: pvclock \+\d+ ns", STEP_TIMEOUT)
@@ -35,8 +28,8 @@ def test_memop_next_to_other_domains_returns_every_page(boot):
     """Two ballooning domains and a bystander on two CPUs; afterwards the
     free page count is back to where it was (but for the allocator's small
     caches, as in test_guests.py)."""
-    mods = [kernel("test-memop") + ",mem=32M", kernel("test-hello") + ",mem=16M",
-            kernel("test-memop") + ",mem=48M"]
+    mods = [guest_kernel("test-memop") + ",mem=32M", guest_kernel("test-hello") + ",mem=16M",
+            guest_kernel("test-memop") + ",mem=48M"]
     q = boot("dom0less", modules=mods, smp=2)
     before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
     after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",

@@ -9,21 +9,14 @@ vcpu_info frame back.  Alone, and twice at once on two CPUs with every page
 back afterwards."""
 import pytest
 
-from keel_system import BOOT_TIMEOUT, REPO, STEP_TIMEOUT
-
-KERNEL = REPO / "build" / "guest-drivers" / "test-vcpuop"
-SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
+from keel_system import BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, guest_kernel
 
 
-def kernel():
-    if not KERNEL.is_file():
-        pytest.fail(f"{KERNEL} is missing: build the test kernels with 'make'", pytrace=False)
-    return str(KERNEL)
 
 
 @pytest.mark.parametrize("vcpus,smp", [(1, 1), (2, 2)])
 def test_vcpuop_kernel(boot, vcpus, smp):
-    q = boot("dom0less", modules=[kernel() + f",mem=32M vcpus={vcpus}"], smp=smp)
+    q = boot("dom0less", modules=[guest_kernel("test-vcpuop") + f",mem=32M vcpus={vcpus}"], smp=smp)
     q.expect(r"^\(d1\) errors: Xen's codes", BOOT_TIMEOUT)
     q.expect(r"^\(d1\) register_vcpu_info: at offset 192, pvclock there, second -EINVAL",
              STEP_TIMEOUT)
@@ -35,16 +28,16 @@ def test_vcpuop_kernel(boot, vcpus, smp):
     q.expect(r"^\(d1\) poll: pending port at once, masked port wakes, timeout, errors",
              STEP_TIMEOUT)
     q.expect(r"^\(d1\) give back the vcpu_info frame: 0 extent\(s\) \(refused\)", STEP_TIMEOUT)
-    q.expect(SUCCESS.format(1), STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
 
 def test_two_vcpuop_domains_and_pages_back(boot):
-    mods = [kernel() + ",mem=32M", kernel() + ",mem=32M vcpus=2"]
+    mods = [guest_kernel("test-vcpuop") + ",mem=32M", guest_kernel("test-vcpuop") + ",mem=32M vcpus=2"]
     q = boot("dom0less", modules=mods, smp=2)
     before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
-    q.expect(SUCCESS.format(1), BOOT_TIMEOUT)
-    q.expect(SUCCESS.format(2), BOOT_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(1), BOOT_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(2), BOOT_TIMEOUT)
     after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
                      BOOT_TIMEOUT)
     lost = int(before.group(1)) - int(after.group(1))
