@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Debian's stock Linux as Keel's dom0: the vmlinuz as shipped and the
 busybox initramfs of tools/dom0, whose /init prints dom0-check: lines that
-these tests read.  The kernel gets `noxsave` on two vCPUs or more
-(docs/hvm.md, "Known problem"), and its soft-lockup and RCU-stall watchdogs
+these tests read.  The kernel's soft-lockup and RCU-stall watchdogs
 are off: with four emulated CPUs on a two-core host, TCG leaves vCPUs
 unscheduled for tens of seconds, which those watchdogs report although
 nothing in the guest is wrong."""
@@ -35,7 +34,7 @@ def test_debian_kernel_boots_as_dom0(boot, smp):
     """dom0 gets one vCPU per CPU by default."""
     vcpus = smp
     q = boot("dom0_mem=256M", modules=dom0_modules(
-        "noxsave nosoftlockup rcupdate.rcu_cpu_stall_suppress=1"), smp=smp, mem="1G")
+        "nosoftlockup rcupdate.rcu_cpu_stall_suppress=1"), smp=smp, mem="1G")
     q.expect(BANNER, BOOT_TIMEOUT)
     q.expect(r"^kernel: unpacking a xz bzImage payload", BOOT_TIMEOUT)
     q.expect(r"^\(d0\) .*Booting kernel on Xen PVH", DOM0_BOOT_TIMEOUT)
@@ -64,8 +63,7 @@ def test_debian_kernel_boots_as_dom0(boot, smp):
 def test_interactive_shell_on_hvc0(boot):
     """What a person types on the serial line reaches dom0's shell on hvc0
     (CONSOLEIO_read and VIRQ_CONSOLE) and its answers come back."""
-    q = boot("dom0_mem=256M", modules=[str(DOM0 / "vmlinuz") + ",console=hvc0 noxsave "
-                                       "keel.checks=0", str(DOM0 / "initrd.img")],
+    q = boot("dom0_mem=256M", modules=[str(DOM0 / "vmlinuz") + ",console=hvc0 keel.checks=0", str(DOM0 / "initrd.img")],
              smp=2, mem="1G")
     dom0_modules()                      # fails clearly if the image is missing
     q.expect(r"^\(d0\) dom0-init: ready", DOM0_BOOT_TIMEOUT)

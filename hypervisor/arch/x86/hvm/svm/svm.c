@@ -52,6 +52,14 @@ static void xsetbv(uint64_t v)
     __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
+static uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return lo | ((uint64_t)hi << 32);
+}
+
 void svm_vmrun(struct guest_regs *regs, paddr_t vmcb, paddr_t host_vmcb);
 
 bool hvm_available(void)
@@ -315,11 +323,22 @@ static void svm_assign_asid(struct vcpu *v, unsigned int cpu)
 /* A guest's FPU/SSE/AVX state and its XCR0 live in the registers while it
  * runs on this CPU (Keel itself never touches them); they are saved, with
  * exactly the components its XCR0 enables, when the vCPU is descheduled, so
- * nothing of one guest's state is ever visible to the next. */
+ * nothing of one guest's state is ever visible to the next.
+ *
+ * The guest's XCR0 is read back from the register here rather than trusted
+ * from the XSETBV intercept: VMRUN and #VMEXIT leave XCR0 alone, and QEMU's
+ * TCG (7.2) does not implement the XSETBV intercept, so a guest's XSETBV
+ * changes XCR0 without an exit.  Restoring a stale v->hvm.xcr0 reset the
+ * guest's XCR0 behind its back (Linux then saw wrong CPUID 0xD sizes, and
+ * its XRSTOR of a signal frame with SSE/PKRU bits #GP'd: "bad frame in
+ * rt_sigreturn"). */
 void hvm_vcpu_save_fpu(struct vcpu *v)
 {
-    uint64_t mask = v->hvm.xcr0;
+    uint64_t mask;
 
+    if (xsave_mask)
+        v->hvm.xcr0 = xgetbv0();
+    mask = v->hvm.xcr0;
     if (xsave_mask)
         __asm__ volatile("xsave64 (%0)" : : "r"(v->hvm.fpu_area), "a"((uint32_t)mask),
                          "d"((uint32_t)(mask >> 32)) : "memory");
