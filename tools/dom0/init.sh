@@ -80,6 +80,8 @@ check_identity() {
     check "capabilities ${caps:-none}"
     cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
     check "clocksource $(first_word_or $cs none)"
+    avail=/sys/devices/system/clocksource/clocksource0/available_clocksource
+    check "clocksources-available $(cat $avail 2>/dev/null || echo none)"
     devs=""
     for d in evtchn gntdev gntalloc privcmd; do
         [ -c "/dev/xen/$d" ] && devs="$devs $d"
