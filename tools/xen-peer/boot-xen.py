@@ -64,17 +64,23 @@ def xen_image():
     return images[0]
 
 
-def make_iso(xen, kernel, workdir, xen_cmdline, dom0_cmdline):
+def make_iso(xen, kernel, workdir, xen_cmdline, dom0_cmdline, modules=()):
     root = os.path.join(workdir, "iso")
     os.makedirs(os.path.join(root, "boot", "grub"))
     shutil.copy(xen, os.path.join(root, "boot", "xen.gz"))
     shutil.copy(kernel, os.path.join(root, "boot", "dom0"))
+    extra = ""
+    for i, spec in enumerate(modules):     # FILE[,CMDLINE], e.g. dom0's ramdisk
+        path, _, cmdline = spec.partition(",")
+        shutil.copy(path, os.path.join(root, "boot", f"mod{i}"))
+        extra += f"  module2 /boot/mod{i} {cmdline}\n"
     with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as cfg:
         cfg.write("set timeout=0\nset default=0\n"
                   "serial --unit=0 --speed=115200\nterminal_output serial\n"
                   "menuentry 'xen-peer' {\n"
                   f"  multiboot2 /boot/xen.gz {xen_cmdline}\n"
                   f"  module2 /boot/dom0 {dom0_cmdline}\n"
+                  f"{extra}"
                   "}\n")
     iso = os.path.join(workdir, "peer.iso")
     proc = subprocess.run(["grub-mkrescue", "-o", iso, root],
@@ -84,8 +90,9 @@ def make_iso(xen, kernel, workdir, xen_cmdline, dom0_cmdline):
     return iso
 
 
-def boot(iso, timeout, log):
-    """Run QEMU; return (result or None, elapsed seconds)."""
+def boot(iso, timeout, log, until=None):
+    """Run QEMU; return (result or None, elapsed seconds).  With until (a
+    compiled regex), the result is "REACHED" and the time is when it appeared."""
     cmd = ["qemu-system-x86_64", *QEMU_ARGS, "-cdrom", iso]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
@@ -107,6 +114,13 @@ def boot(iso, timeout, log):
                 line = raw.decode("utf-8", "replace").rstrip("\r")
                 log.write(line + "\n")
                 log.flush()
+                if until is not None:
+                    if until.search(line):
+                        reached = time.monotonic() - start
+                        proc.kill()
+                        proc.wait()
+                        return "REACHED", reached
+                    continue
                 m = RESULT_RE.search(line)
                 if m and result is None:
                     result = m.group(1)
@@ -129,19 +143,25 @@ def main():
     ap.add_argument("--log", help="write the serial console here instead of stdout")
     ap.add_argument("--xen-cmdline", default=XEN_CMDLINE)
     ap.add_argument("--dom0-cmdline", default="")
+    ap.add_argument("--module", action="append", default=[], metavar="FILE[,CMDLINE]",
+                    help="another boot module after dom0's kernel (e.g. its ramdisk)")
+    ap.add_argument("--until", metavar="REGEX",
+                    help="stop when REGEX appears and report the time (instead of "
+                         "waiting for a 'Test result:' line)")
     args = ap.parse_args()
+    until = re.compile(args.until) if args.until else None
 
     xen = xen_image()
     log = open(args.log, "w") if args.log else sys.stdout
     failed = False
     for kernel in args.kernels:
         with tempfile.TemporaryDirectory(prefix="xen-peer-") as tmp:
-            iso = make_iso(xen, kernel, tmp, args.xen_cmdline, args.dom0_cmdline)
+            iso = make_iso(xen, kernel, tmp, args.xen_cmdline, args.dom0_cmdline, args.module)
             log.write(f"=== {os.path.basename(kernel)} on {os.path.basename(xen)} ===\n")
-            result, secs = boot(iso, args.timeout, log)
-        summary = f"{os.path.basename(kernel)}: {result or 'NO RESULT'} ({secs:.0f}s)"
+            result, secs = boot(iso, args.timeout, log, until)
+        summary = f"{os.path.basename(kernel)}: {result or 'NO RESULT'} ({secs:.3f}s)"
         print(summary, file=sys.stderr if log is sys.stdout else sys.stdout)
-        failed |= result not in ("SUCCESS", "SKIP")
+        failed |= result not in ("SUCCESS", "SKIP", "REACHED")
     sys.exit(1 if failed else 0)
 
 
