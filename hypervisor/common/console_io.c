@@ -24,7 +24,7 @@ static void flush_line(struct domain *d)
 }
 
 /* dom0's console is the user's terminal: its output goes out as it comes
- * (a shell prompt has no newline), each line still prefixed "(d0) ". */
+ * (a shell prompt has no newline), each line still prefixed "(dN) ". */
 static void dom0_console_write(struct domain *d, const char *buf, uint32_t len)
 {
     while (len) {
@@ -34,8 +34,10 @@ static void dom0_console_write(struct domain *d, const char *buf, uint32_t len)
             n++;
         if (n < len)
             n++;                            /* the newline goes with its line */
-        printk("%s%.*s", d->console_len ? "" : "(d0) ", (int)n, buf);
-        d->console_len = buf[n - 1] == '\n' ? 0 : 1;  /* 0: at a line start */
+        if (!d->console_mid_line)
+            printk("(d%u) ", d->domid);
+        printk("%.*s", (int)n, buf);
+        d->console_mid_line = buf[n - 1] != '\n';
         buf += n;
         len -= n;
     }
