@@ -460,6 +460,34 @@ class KeelQemu:
                     raise ExpectTimeout(f"/{rx.pattern}/ did not appear within "
                                         f"{timeout:g} s" + self._tail())
 
+    def expect_all(self, patterns, timeout=DEFAULT_EXPECT_TIMEOUT):
+        """Wait until every pattern has appeared after the previous match, in
+        any order (domains running side by side interleave their lines);
+        return the matches in the order of patterns.  The next expect starts
+        after the last of them."""
+        rxs = [self._compile(p) for p in patterns]
+        found = [None] * len(rxs)
+        deadline = self._deadline(timeout)
+        with self._cond:
+            while True:
+                for i, rx in enumerate(rxs):
+                    if found[i] is None:
+                        found[i] = rx.search(self._text, self._pos)
+                missing = [rx.pattern for rx, m in zip(rxs, found) if m is None]
+                if not missing:
+                    self._pos = max(m.end() for m in found)
+                    return found
+                what = ", ".join(f"/{p}/" for p in missing)
+                if self._grub_failed:
+                    raise GrubFailed(f"GRUB could not boot Keel while waiting for {what}"
+                                     + self._tail())
+                if self._eof:
+                    raise QemuExited(f"QEMU exited ({self._describe_exit()}) before "
+                                     f"{what} appeared" + self._tail())
+                if not self._wait(deadline):
+                    raise ExpectTimeout(f"{what} did not appear within {timeout:g} s"
+                                        + self._tail())
+
     def expect_not(self, pattern, within):
         """Watch for `within` seconds (or until QEMU ends) that pattern does
         not appear after the previous match; raise UnexpectedMatch if it does."""

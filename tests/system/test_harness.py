@@ -166,6 +166,21 @@ def test_modules_and_their_command_lines(mbtest, tmp_path):
         assert q.wait_exit(TIMEOUT) == 0
 
 
+def test_expect_all_takes_lines_in_any_order(mbtest, tmp_path):
+    first = tmp_path / "a"
+    first.write_bytes(b"a" * 100)
+    second = tmp_path / "b"
+    second.write_bytes(b"b" * 200)
+    with keelqemu.KeelQemu("halt", modules=[str(first), str(second)], keel=mbtest) as q:
+        late, early = q.expect_all([r'^mbtest: module "" 200 bytes$',
+                                    r'^mbtest: module "" 100 bytes$'], TIMEOUT)
+        assert early.start() < late.start()
+        q.expect_not("module", within=1)                # continues after the later one
+        with pytest.raises(keelqemu.ExpectTimeout, match="/never/") as e:
+            q.expect_all(["halting", "never"], 2)
+        assert "/halting/" not in str(e.value)          # names only what is missing
+
+
 def test_expect_timeout_names_the_pattern(mbtest):
     with keelqemu.KeelQemu("halt", keel=mbtest) as q:
         q.expect("mbtest: halting", TIMEOUT)

@@ -36,8 +36,7 @@ def test_two_vcpuop_domains_and_pages_back(boot):
     mods = [guest_kernel("test-vcpuop") + ",mem=32M", guest_kernel("test-vcpuop") + ",mem=32M vcpus=2"]
     q = boot("dom0less", modules=mods, smp=2)
     before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
-    q.expect(GUEST_SUCCESS.format(1), BOOT_TIMEOUT)
-    q.expect(GUEST_SUCCESS.format(2), BOOT_TIMEOUT)
+    q.expect_all([GUEST_SUCCESS.format(1), GUEST_SUCCESS.format(2)], BOOT_TIMEOUT)
     after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
                      BOOT_TIMEOUT)
     lost = int(before.group(1)) - int(after.group(1))
