@@ -23,30 +23,10 @@ static void flush_line(struct domain *d)
     d->console_len = 0;
 }
 
-/* dom0's console is the user's terminal: its output goes out as it comes
- * (a shell prompt has no newline), each line still prefixed "(dN) ". */
-static void dom0_console_write(struct domain *d, const char *buf, uint32_t len)
-{
-    while (len) {
-        uint32_t n = 0;
-
-        while (n < len && buf[n] != '\n')
-            n++;
-        if (n < len)
-            n++;                            /* the newline goes with its line */
-        if (!d->console_mid_line)
-            printk("(d%u) ", d->domid);
-        printk("%.*s", (int)n, buf);
-        d->console_mid_line = buf[n - 1] != '\n';
-        buf += n;
-        len -= n;
-    }
-}
-
 void domain_console_write(struct domain *d, const char *buf, uint32_t len)
 {
-    if (d->privileged) {
-        dom0_console_write(d, buf, len);
+    if (d->privileged) {        /* the user's terminal: as it comes, prompts too */
+        console_guest_write(d->domid, buf, len);
         return;
     }
     for (uint32_t i = 0; i < len; i++) {

@@ -11,6 +11,7 @@
 #include <keel/errno.h>
 #include <keel/event.h>
 #include <keel/grant_table.h>
+#include <keel/keyhandler.h>
 #include <keel/lib.h>
 #include <keel/page_alloc.h>
 #include <keel/shared_info.h>
@@ -32,6 +33,16 @@ struct domain *domain_by_id(uint16_t domid)
 uint32_t domains_alive(void)
 {
     return nr_alive;
+}
+
+/* For the debug keys: no domain is torn down while fn looks at it. */
+void domains_dump(void (*fn)(struct domain *d))
+{
+    spin_lock(&domains_lock);
+    for (uint32_t id = 0; id < MAX_DOMAINS; id++)
+        if (domains[id])
+            fn(domains[id]);
+    spin_unlock(&domains_lock);
 }
 
 static int vcpus_create(struct domain *d, uint32_t nr_vcpus)

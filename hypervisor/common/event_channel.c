@@ -12,6 +12,7 @@
 #include <keel/errno.h>
 #include <keel/event.h>
 #include <keel/hypercall.h>
+#include <keel/keyhandler.h>
 #include <keel/lib.h>
 #include <keel/shared_info.h>
 #include <keel/spinlock.h>
@@ -205,6 +206,49 @@ int evtchn_port_poll(struct domain *d, uint32_t port)
     if (!d->evtchn || port >= __atomic_load_n(&d->evtchn->valid_ports, __ATOMIC_ACQUIRE))
         return -EINVAL;
     return si && bit_test(&si->evtchn_pending[port / WORD_BITS], port % WORD_BITS);
+}
+
+static void dump_port(const struct evtchn *chn, uint32_t port, struct shared_info *si)
+{
+    uint32_t word = port / WORD_BITS, bit = port % WORD_BITS;
+
+    printk("  port %u: ", port);
+    switch (chn->state) {
+    case ECS_UNBOUND:
+        printk("unbound for d%u", chn->u.remote_domid);
+        break;
+    case ECS_INTERDOMAIN:
+        printk("to d%u port %u", chn->remote_dom ? chn->remote_dom->domid : 0xffffu,
+               chn->u.remote_port);
+        break;
+    case ECS_VIRQ:
+        printk("virq %u", chn->u.virq);
+        break;
+    default:
+        printk("ipi");
+        break;
+    }
+    printk(", vcpu %u, pending %d, masked %d\n", chn->notify_vcpu,
+           si ? bit_test(&si->evtchn_pending[word], bit) : 0,
+           si ? bit_test(&si->evtchn_mask[word], bit) : 0);
+}
+
+/* For the debug key 'e': every bound port with its pending and mask bits. */
+void evtchn_dump(struct domain *d)
+{
+    struct shared_info *si = domain_shared_info(d);
+    struct evtchn_domain *ed = d->evtchn;
+
+    printk("d%u: event channels%s\n", d->domid, si ? "" : " (no shared_info yet)");
+    if (!ed)
+        return;
+    spin_lock(&ed->lock);
+    for (uint32_t port = 1; port < ed->valid_ports; port++) {
+        const struct evtchn *chn = chn_of(ed, port);
+        if (chn->state != ECS_FREE && chn->state != ECS_RESERVED)
+            dump_port(chn, port, si);
+    }
+    spin_unlock(&ed->lock);
 }
 
 /* ---- Locking two domains ----------------------------------------------- */

@@ -5,6 +5,10 @@
  * message at a time across CPUs (the console lock).
  * A message's level comes from its KLOG_* prefix; a message continuing a
  * line without a newline keeps the level of the line it continues.
+ * Each open (unfinished) line has an owner, Keel or the domain whose
+ * unbuffered output it is (console_guest_write); a write by anyone else
+ * ends that line first, so dom0's prompt and Keel's messages never share
+ * a line.
  */
 #include <asm/irqflags.h>
 #include <keel/console.h>
@@ -21,8 +25,11 @@
 static DEFINE_SPINLOCK(console_lock);
 static char log_ring[LOG_RING_SIZE];
 static uint64_t log_head;       /* bytes ever written */
+#define LINE_NONE   (-1)        /* at the start of a line */
+#define LINE_KEEL   (-2)        /* inside a line printk began */
+
 static int cont_level = LOGLVL_INFO;
-static bool at_line_start = true;
+static int line_owner = LINE_NONE;  /* or the domain ID of an open guest line */
 
 static void log_ring_store(const char *s, size_t len)
 {
@@ -61,7 +68,60 @@ static int message_level(const char **msg)
         *msg = s + 2;
         return s[1] - '0';
     }
-    return at_line_start ? LOGLVL_INFO : cont_level;
+    return line_owner == LINE_KEEL ? cont_level : LOGLVL_INFO;
+}
+
+/* Console lock held: text of owner goes out (ring and, at level, console). */
+static void emit_locked(int owner, int level, const char *text, size_t len)
+{
+    if (line_owner != LINE_NONE && line_owner != owner)
+        emit_locked(line_owner, line_owner == LINE_KEEL ? cont_level : LOGLVL_INFO,
+                    "\n", 1);                          /* end someone else's line */
+    log_ring_store(text, len);
+    if (level <= (int)opt_loglvl)
+        console_write(text, len);
+    line_owner = text[len - 1] == '\n' ? LINE_NONE : owner;
+}
+
+static unsigned long console_lock_take(bool *locked)
+{
+    unsigned long flags = local_irq_save();
+
+    *locked = false;
+    for (uint32_t i = 0; i < CONSOLE_LOCK_TRIES && !(*locked = spin_trylock(&console_lock)); i++)
+        __asm__ volatile("pause");
+    return flags;
+}
+
+static void console_lock_give(bool locked, unsigned long flags)
+{
+    if (locked)
+        spin_unlock(&console_lock);
+    local_irq_restore(flags);
+}
+
+void console_guest_write(uint16_t domid, const char *buf, size_t len)
+{
+    char prefix[16];
+    bool locked;
+    unsigned long flags = console_lock_take(&locked);
+
+    while (len) {
+        size_t n = 0;
+
+        while (n < len && buf[n] != '\n')
+            n++;
+        if (n < len)
+            n++;                            /* the newline goes with its line */
+        if (line_owner != domid) {
+            snprintf(prefix, sizeof(prefix), "(d%u) ", domid);
+            emit_locked(domid, LOGLVL_INFO, prefix, strlen(prefix));
+        }
+        emit_locked(domid, LOGLVL_INFO, buf, n);
+        buf += n;
+        len -= n;
+    }
+    console_lock_give(locked, flags);
 }
 
 int printk(const char *fmt, ...)
@@ -72,7 +132,7 @@ int printk(const char *fmt, ...)
     int level;
     size_t len;
     unsigned long flags;
-    bool locked = false;
+    bool locked;
 
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
@@ -81,19 +141,13 @@ int printk(const char *fmt, ...)
     len = strlen(text);
     if (len == 0)
         return 0;
-    flags = local_irq_save();
-    for (uint32_t i = 0; i < CONSOLE_LOCK_TRIES && !(locked = spin_trylock(&console_lock)); i++)
-        __asm__ volatile("pause");
+    flags = console_lock_take(&locked);
     level = message_level(&text);
     len = strlen(text);
-    log_ring_store(text, len);
-    if (level <= (int)opt_loglvl)
-        console_write(text, len);
+    if (len)
+        emit_locked(LINE_KEEL, level, text, len);
     cont_level = level;
-    at_line_start = text[len - 1] == '\n';
-    if (locked)
-        spin_unlock(&console_lock);
-    local_irq_restore(flags);
+    console_lock_give(locked, flags);
     return (int)len;
 }
 

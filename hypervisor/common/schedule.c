@@ -9,6 +9,7 @@
 #include <asm/hvm_vcpu.h>
 #include <asm/smp.h>
 #include <keel/domain.h>
+#include <keel/keyhandler.h>
 #include <keel/lib.h>
 #include <keel/shared_info.h>
 #include <keel/smp.h>
@@ -170,6 +171,25 @@ static void after_run(struct runq *rq, struct vcpu *v)
     spin_unlock_irqrestore(&rq->lock, flags);
     if (last)
         domain_destroy(d);
+}
+
+void schedule_dump(void)
+{
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+        struct runq *rq = &runqs[cpu];
+        unsigned long flags;
+
+        if (!cpu_online(cpu))
+            continue;
+        flags = spin_lock_irqsave(&rq->lock);
+        printk("  cpu %u:", cpu);
+        if (!rq->head)
+            printk(" queue empty");
+        for (struct vcpu *v = rq->head; v; v = v->runq_next)
+            printk(" d%u.%u", v->domain->domid, v->vcpu_id);
+        printk("\n");
+        spin_unlock_irqrestore(&rq->lock, flags);
+    }
 }
 
 void schedule_cpu(void)

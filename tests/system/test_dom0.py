@@ -77,7 +77,8 @@ def test_debian_kernel_boots_as_dom0(boot, smp):
 
 def test_interactive_shell_on_hvc0(boot):
     """What a person types on the serial line reaches dom0's shell on hvc0
-    (CONSOLEIO_read and VIRQ_CONSOLE) and its answers come back."""
+    (CONSOLEIO_read and VIRQ_CONSOLE) and its answers come back; CTRL-a
+    three times switches the input to Keel's debug keys and back."""
     q = boot("dom0_mem=256M", modules=[str(DOM0 / "vmlinuz") + ",console=hvc0 keel.checks=0", str(DOM0 / "initrd.img")],
              smp=2, mem="1G")
     dom0_modules()                      # fails clearly if the image is missing
@@ -88,6 +89,29 @@ def test_interactive_shell_on_hvc0(boot):
     q.send("cat /sys/hypervisor/type /proc/xen/capabilities\n")
     q.expect(r"^\(d0\) xen\s*$", STEP_TIMEOUT)
     q.expect(r"^\(d0\) control_d\s*$", STEP_TIMEOUT)
+    # CTRL-a three times gives the serial input to Keel's debug keys (QEMU's
+    # own escape is CTRL-a too: it passes one on for every two typed).
+    q.send("\x01\x01" * 3)
+    q.expect(r"^\*\*\* Serial input to Keel \(type 'CTRL-a' three times", STEP_TIMEOUT)
+    q.send("h")
+    q.expect(r"^  'q' domains and their vCPUs", STEP_TIMEOUT)
+    q.send("q")
+    q.expect(r"^d0 \(dom0\): running, control domain, \d+ pages, 2 vCPUs", STEP_TIMEOUT)
+    q.expect(r"^  vcpu 0: (running|blocked|runnable) on cpu 0, \d+ exits, poll (yes|no), "
+             r"upcall pending [01] mask [01]", STEP_TIMEOUT)
+    q.expect(r"^    rip [0-9a-f]+ rsp [0-9a-f]+ rflags [0-9a-f]+ cpl [0-3]", STEP_TIMEOUT)
+    q.expect(r"^    lapic: id 0, irr -?\d+ isr -?\d+", STEP_TIMEOUT)
+    q.expect(r"^  vcpu 1: \w+ on cpu 1,", STEP_TIMEOUT)
+    q.send("r")
+    q.expect(r"^  cpu 1:", STEP_TIMEOUT)
+    q.send("e")
+    q.expect(r"^  port \d+: virq 0, vcpu 1, pending [01], masked [01]", STEP_TIMEOUT)  # VIRQ_TIMER
+    q.send("x")
+    q.expect(r"^key 'x' does nothing: 'h' lists the debug keys", STEP_TIMEOUT)
+    q.send("\x01\x01" * 3)
+    q.expect(r"^\*\*\* Serial input to dom0", STEP_TIMEOUT)
+    q.send("echo back-$((2*3))\n")             # dom0 has the input again, nothing lost
+    q.expect(r"^\(d0\) back-6\s*$", STEP_TIMEOUT)
     q.send("poweroff -f\n")
     q.expect(r"^domain: d0 \(dom0\) shut down: poweroff", STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0

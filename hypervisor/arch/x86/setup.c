@@ -164,6 +164,7 @@ static void start_domains(void)
         pr_err("no boot domain could be started\n");
         machine_poweroff(1);
     }
+    console_input_start();          /* the debug keys */
 }
 
 void start_keel(uint32_t magic, uint32_t mbi_phys)

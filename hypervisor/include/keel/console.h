@@ -24,6 +24,11 @@ void console_init(void);                        /* early: COM1 115200 */
 void console_setup(void);                       /* apply com1=/console= */
 void console_write(const char *s, size_t len);  /* to every enabled console */
 
+/* A guest's unbuffered console output (dom0's: a prompt has no newline):
+ * each of its lines prefixed "(dN) ", and a line of someone else that is
+ * still open is ended first. */
+void console_guest_write(uint16_t domid, const char *buf, size_t len);
+
 /* The log ring: bytes [from, log_ring_head()) still held are copied out;
  * returns the number of bytes copied, *from advanced past them. */
 size_t log_ring_read(uint64_t *from, char *buf, size_t len);

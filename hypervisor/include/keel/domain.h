@@ -79,7 +79,6 @@ struct domain {
     uint64_t hypercall_page_gfn; /* where the guest asked for it, or ~0 */
     char console_line[128];     /* console output collected up to a newline */
     uint32_t console_len;
-    bool console_mid_line;      /* dom0's unbuffered output: inside a line */
     uint32_t live_vcpus;        /* vCPUs not yet stopped for teardown */
     uint64_t tlb_generation;    /* bumped when a p2m mapping is removed or downgraded */
     struct mem_chunk *chunks;   /* the RAM it owns, as allocated */

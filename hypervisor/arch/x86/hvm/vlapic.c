@@ -891,6 +891,16 @@ int vlapic_has_pending_irq(struct vlapic *vl)
     return v;
 }
 
+void vlapic_dump(struct vlapic *vl)
+{
+    unsigned long flags = spin_lock_irqsave(&vl->lock);
+
+    printk("    lapic: id %u%s, irr %d isr %d ppr %#x, svr %#x, timer %s\n", vl->vcpu_id,
+           vlapic_enabled(vl) ? "" : " (disabled)", vec_highest(vl->irr), vec_highest(vl->isr),
+           ppr_locked(vl), vl->svr, vl->timer_armed ? "armed" : "off");
+    spin_unlock_irqrestore(&vl->lock, flags);
+}
+
 void vlapic_ack_irq(struct vlapic *vl, uint8_t vector)
 {
     unsigned long flags = spin_lock_irqsave(&vl->lock);

@@ -14,6 +14,7 @@
 #include <keel/domain.h>
 #include <keel/errno.h>
 #include <keel/event.h>
+#include <keel/keyhandler.h>
 #include <keel/lib.h>
 #include <keel/page_alloc.h>
 #include <keel/panic.h>
@@ -434,6 +435,20 @@ void hvm_vcpu_run(struct vcpu *v)
         svm_handle_exit(v);
     }
     hvm_vcpu_save_fpu(v);
+}
+
+/* Debug key 'q': v's registers as of its last exit, and its vLAPIC. */
+void hvm_vcpu_dump(struct vcpu *v)
+{
+    const struct vmcb *vmcb = v->hvm.vmcb;
+
+    printk("    rip %lx rsp %lx rflags %lx cpl %u%s, last exit %#lx\n", vmcb->save.rip,
+           vmcb->save.rsp, vmcb->save.rflags, vmcb->save.cpl,
+           vmcb->ctl.int_state & 1 ? " (interrupt shadow)" : "", vmcb->ctl.exitcode);
+    printk("    cr0 %lx cr3 %lx cr4 %lx efer %lx, inject %lx, nmi %d, in guest %d\n",
+           vmcb->save.cr0, vmcb->save.cr3, vmcb->save.cr4, vmcb->save.efer,
+           v->hvm.pending_event | vmcb->ctl.eventinj, v->hvm.nmi_pending, v->hvm.in_guest);
+    vlapic_dump(&v->hvm.vlapic);
 }
 
 /* Would an event wake the vCPU from HLT: an NMI, or (interrupts on) a

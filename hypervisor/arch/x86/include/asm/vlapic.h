@@ -239,6 +239,8 @@ bool vlapic_set_irq(struct vlapic *vl, uint8_t vector, bool level);
 /* The highest IRR vector whose priority class is above PPR's, or -1 (also
  * when the APIC is disabled in hardware or software). */
 int vlapic_has_pending_irq(struct vlapic *vl);
+/* Debug key: one line of the state (highest IRR and ISR vectors, PPR). */
+void vlapic_dump(struct vlapic *vl);
 /* The vCPU takes vector: IRR -> ISR (PPR rises). */
 void vlapic_ack_irq(struct vlapic *vl, uint8_t vector);
 
