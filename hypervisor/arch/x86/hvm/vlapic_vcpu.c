@@ -201,14 +201,13 @@ bool hvm_vlapic_mmio(struct vcpu *v, uint64_t gpa)
     struct vmcb_save *s = &v->hvm.vmcb->save;
     struct x86_regs regs;
     struct x86_emulate_ctxt ctxt = { .regs = &regs, .ops = &emul_ops, .opaque = v };
-    uint8_t bytes[15];
-    size_t avail = 0;
+    uint8_t bytes[X86_MAX_INSN_LEN];
+    size_t avail;
     int rc;
 
     if (!in_apic_page(v, gpa))
         return false;
-    while (avail < sizeof(bytes) && copy_from_guest(v, bytes + avail, s->cs.base + s->rip + avail, 1) == 0)
-        avail++;
+    avail = svm_fetch_insn(v, bytes);
     ctxt.mode = svm_guest_mode(v);
     regs_to_emul(v, &regs);
     rc = avail ? x86_emulate(&ctxt, bytes, avail) : X86EMUL_UNHANDLED;

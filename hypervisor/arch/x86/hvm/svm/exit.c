@@ -35,28 +35,44 @@ enum x86_mode svm_guest_mode(const struct vcpu *v)
     return x86_mode_of(s->efer & EFER_LMA, s->cs.attr & SEG_ATTR_L, s->cs.attr & SEG_ATTR_DB);
 }
 
-bool svm_skip_instruction(struct vcpu *v, uint8_t expected_len)
+size_t svm_fetch_insn(struct vcpu *v, uint8_t bytes[X86_MAX_INSN_LEN])
+{
+    const struct vmcb_save *s = &v->hvm.vmcb->save;
+    uint64_t rip = s->cs.base + s->rip;
+    size_t first = MIN((size_t)X86_MAX_INSN_LEN, PAGE_SIZE - (rip & (PAGE_SIZE - 1)));
+
+    if (copy_from_guest(v, bytes, rip, first) < 0)
+        return 0;
+    if (first < X86_MAX_INSN_LEN &&
+        copy_from_guest(v, bytes + first, rip + first, X86_MAX_INSN_LEN - first) == 0)
+        return X86_MAX_INSN_LEN;
+    return first;
+}
+
+bool svm_skip_insn(struct vcpu *v, const char *expected, uint8_t expected_len)
 {
     struct vmcb_save *s = &v->hvm.vmcb->save;
-    uint8_t bytes[15];
+    uint8_t bytes[X86_MAX_INSN_LEN];
     struct x86_insn insn;
-    uint64_t rip = s->cs.base + s->rip;
-    size_t avail = 0;
+    uint8_t len = expected_len;
+    size_t avail;
 
-    /* Read what can be read of the 15 bytes (the instruction may end just
-     * before an unmapped page). */
-    while (avail < sizeof(bytes) && copy_from_guest(v, bytes + avail, rip + avail, 1) == 0)
-        avail++;
-    if (avail == 0 || x86_decode(&insn, bytes, avail, svm_guest_mode(v)) < 0) {
-        domain_crash(v->domain, "cannot decode the instruction at %lx", s->rip);
-        return false;
+    if (copy_from_guest(v, bytes, s->cs.base + s->rip, expected_len) < 0 ||
+        memcmp(bytes, expected, expected_len) != 0) {
+        /* Prefixes, or an odd encoding: decode it. */
+        avail = svm_fetch_insn(v, bytes);
+        if (avail == 0 || x86_decode(&insn, bytes, avail, svm_guest_mode(v)) < 0) {
+            domain_crash(v->domain, "cannot decode the instruction at %lx", s->rip);
+            return false;
+        }
+        if (insn.len < expected_len) {
+            domain_crash(v->domain, "instruction at %lx is %u bytes, expected %u", s->rip,
+                         insn.len, expected_len);
+            return false;
+        }
+        len = insn.len;
     }
-    if (expected_len && insn.len < expected_len) {
-        domain_crash(v->domain, "instruction at %lx is %u bytes, expected %u", s->rip,
-                     insn.len, expected_len);
-        return false;
-    }
-    s->rip += insn.len;
+    s->rip += len;
     if (svm_guest_mode(v) != X86_MODE_64)
         s->rip &= 0xffffffffULL;
     return true;
@@ -68,7 +84,7 @@ static void handle_cpuid(struct vcpu *v)
     uint32_t r[4];
 
     guest_cpuid(v, (uint32_t)s->rax, (uint32_t)v->hvm.regs.rcx, r);
-    if (!svm_skip_instruction(v, 2))
+    if (!svm_skip_instruction(v, SVM_INSN_CPUID))
         return;
     s->rax = r[0];
     v->hvm.regs.rbx = r[1];
@@ -87,7 +103,7 @@ static void handle_msr(struct vcpu *v)
             svm_inject_gp(v);
             return;
         }
-        if (!svm_skip_instruction(v, 2))
+        if (!svm_skip_instruction(v, SVM_INSN_RDMSR))
             return;
         vmcb->save.rax = (uint32_t)val;
         v->hvm.regs.rdx = val >> 32;
@@ -97,7 +113,7 @@ static void handle_msr(struct vcpu *v)
             svm_inject_gp(v);
             return;
         }
-        svm_skip_instruction(v, 2);
+        svm_skip_instruction(v, SVM_INSN_WRMSR);
     }
 }
 
@@ -132,7 +148,7 @@ static void handle_ioio(struct vcpu *v)
 
 static void handle_vmmcall(struct vcpu *v)
 {
-    if (!svm_skip_instruction(v, 3))
+    if (!svm_skip_instruction(v, SVM_INSN_VMMCALL))
         return;
     hypercall_dispatch(v);
 }
@@ -164,10 +180,41 @@ static void handle_npf(struct vcpu *v)
                  vmcb->save.rip);
 }
 
+/* Exit kinds counted per vCPU (struct hvm_vcpu.exit_counts). */
+enum exit_kind { EK_INTR, EK_CPUID, EK_MSR, EK_IOIO, EK_HLT, EK_VMMCALL, EK_NPF, EK_OTHER };
+static const char *const exit_kind_names[] = {
+    "intr", "cpuid", "msr", "ioio", "hlt", "hypercall", "npf", "other",
+};
+BUILD_BUG_ON(ARRAY_SIZE(exit_kind_names) != ARRAY_SIZE(((struct hvm_vcpu *)0)->exit_counts));
+
+static enum exit_kind exit_kind_of(uint64_t code)
+{
+    switch (code) {
+    case SVM_EXIT_INTR: case SVM_EXIT_NMI: case SVM_EXIT_VINTR: return EK_INTR;
+    case SVM_EXIT_CPUID: return EK_CPUID;
+    case SVM_EXIT_MSR: return EK_MSR;
+    case SVM_EXIT_IOIO: return EK_IOIO;
+    case SVM_EXIT_HLT: return EK_HLT;
+    case SVM_EXIT_VMMCALL: return EK_VMMCALL;
+    case SVM_EXIT_NPF: return EK_NPF;
+    default: return EK_OTHER;
+    }
+}
+
+void svm_dump_exit_counts(const struct vcpu *v)
+{
+    printk("    exits:");
+    for (uint32_t i = 0; i < ARRAY_SIZE(exit_kind_names); i++)
+        printk(" %s %lu", exit_kind_names[i], v->hvm.exit_counts[i]);
+    printk("\n");
+}
+
 void svm_handle_exit(struct vcpu *v)
 {
     struct vmcb *vmcb = v->hvm.vmcb;
     uint64_t code = vmcb->ctl.exitcode;
+
+    v->hvm.exit_counts[exit_kind_of(code)]++;
 
     switch (code) {
     case SVM_EXIT_INTR:
@@ -186,7 +233,7 @@ void svm_handle_exit(struct vcpu *v)
         break;
     case SVM_EXIT_HLT:
         /* A deliverable interrupt ends the HLT at once. */
-        if (svm_skip_instruction(v, 1) && !hvm_vcpu_has_pending_events(v))
+        if (svm_skip_instruction(v, SVM_INSN_HLT) && !hvm_vcpu_has_pending_events(v))
             vcpu_block(v);
         break;
     case SVM_EXIT_XSETBV:
@@ -194,7 +241,7 @@ void svm_handle_exit(struct vcpu *v)
                          (uint32_t)vmcb->save.rax | (v->hvm.regs.rdx << 32)) < 0)
             svm_inject_gp(v);
         else
-            svm_skip_instruction(v, 3);
+            svm_skip_instruction(v, SVM_INSN_XSETBV);
         break;
     case SVM_EXIT_VINTR:
         vmcb->ctl.int_ctl &= ~SVM_V_IRQ;

@@ -448,6 +448,7 @@ void hvm_vcpu_dump(struct vcpu *v)
     printk("    cr0 %lx cr3 %lx cr4 %lx efer %lx, inject %lx, nmi %d, in guest %d\n",
            vmcb->save.cr0, vmcb->save.cr3, vmcb->save.cr4, vmcb->save.efer,
            v->hvm.pending_event | vmcb->ctl.eventinj, v->hvm.nmi_pending, v->hvm.in_guest);
+    svm_dump_exit_counts(v);
     vlapic_dump(&v->hvm.vlapic);
 }
 

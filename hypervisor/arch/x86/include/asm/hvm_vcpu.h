@@ -45,6 +45,7 @@ struct hvm_vcpu {
     bool in_guest;              /* between VMRUN and #VMEXIT (atomic) */
     uint64_t tlb_generation_seen;   /* of its domain's p2m, at the last entry */
     bool wait_for_sipi;         /* INIT received: a STARTUP IPI starts it */
+    uint64_t exit_counts[8];    /* by kind (svm/exit.c), for the debug keys */
     struct vlapic vlapic;
 };
 

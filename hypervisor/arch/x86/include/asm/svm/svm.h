@@ -15,14 +15,31 @@ enum x86_mode svm_guest_mode(const struct vcpu *v);
 void svm_intr_assist(struct vcpu *v);
 
 void svm_handle_exit(struct vcpu *v);
+void svm_dump_exit_counts(const struct vcpu *v);   /* debug key 'q' */
 void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 #define svm_inject_gp(v)    svm_inject_exception((v), 13, true, 0)
 #define svm_inject_ud(v)    svm_inject_exception((v), 6, false, 0)
 
-/* Advance the guest's RIP past the instruction at it, whose length the
- * decoder finds (TCG has no NRIP save); false if the bytes cannot be read
- * or decoded (the domain has been crashed). */
-bool svm_skip_instruction(struct vcpu *v, uint8_t expected_len);
+/* Up to 15 bytes at the guest's RIP, as many as can be read (an
+ * instruction may end just before an unmapped page), one read per page;
+ * returns how many (0: none). */
+size_t svm_fetch_insn(struct vcpu *v, uint8_t bytes[15]);
+
+/* The usual encodings of the instructions whose exits skip them. */
+#define SVM_INSN_CPUID      "\x0f\xa2"
+#define SVM_INSN_RDMSR      "\x0f\x32"
+#define SVM_INSN_WRMSR      "\x0f\x30"
+#define SVM_INSN_HLT        "\xf4"
+#define SVM_INSN_VMMCALL    "\x0f\x01\xd9"
+#define SVM_INSN_XSETBV     "\x0f\x01\xd1"
+
+/* Advance the guest's RIP past the instruction at it (TCG has no NRIP
+ * save): when its bytes are the usual encoding 'insn' (one read), by its
+ * length, else by the length the decoder finds, which must be at least
+ * as long; false if the bytes cannot be read or decoded (the domain has
+ * been crashed). */
+bool svm_skip_insn(struct vcpu *v, const char *insn, uint8_t len);
+#define svm_skip_instruction(v, insn) svm_skip_insn((v), insn, sizeof(insn) - 1)
 
 /* XSETBV: 0, or -EPERM for a #GP. */
 int svm_set_xcr0(struct vcpu *v, uint32_t index, uint64_t val);
