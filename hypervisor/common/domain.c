@@ -120,9 +120,9 @@ static int record_chunk(struct domain *d, mfn_t mfn, uint32_t order)
 }
 
 /* One chunk of 2^order frames at gfn: allocated, owned, mapped. */
-static int populate_chunk(struct domain *d, gfn_t gfn, uint32_t order)
+static int populate_chunk(struct domain *d, gfn_t gfn, uint32_t order, unsigned int alloc_flags)
 {
-    pfn_t mfn = page_alloc(order);
+    pfn_t mfn = page_alloc_flags(order, alloc_flags);
 
     if (mfn == PFN_INVALID)
         return -ENOMEM;
@@ -136,7 +136,7 @@ static int populate_chunk(struct domain *d, gfn_t gfn, uint32_t order)
     return p2m_set_entry(&d->p2m, gfn, mfn, order, p2m_ram_rw);
 }
 
-int domain_populate_ram(struct domain *d, gfn_t gfn, uint64_t pages)
+int domain_populate_ram(struct domain *d, gfn_t gfn, uint64_t pages, unsigned int alloc_flags)
 {
     gfn_t end = gfn + pages;
 
@@ -144,9 +144,9 @@ int domain_populate_ram(struct domain *d, gfn_t gfn, uint64_t pages)
         return -ENOMEM;
     while (gfn < end) {
         uint32_t order = (!(gfn & 511) && end - gfn >= 512) ? 9 : 0;
-        int rc = populate_chunk(d, gfn, order);
+        int rc = populate_chunk(d, gfn, order, alloc_flags);
         if (rc == -ENOMEM && order)
-            rc = populate_chunk(d, gfn, (order = 0));
+            rc = populate_chunk(d, gfn, (order = 0), alloc_flags);
         if (rc < 0)
             return rc;
         gfn += 1ULL << order;

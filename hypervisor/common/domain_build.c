@@ -201,7 +201,11 @@ static int build_domain(uint16_t domid, const struct boot_module *m,
                       cfg->privileged);
     if (!d)
         return -ENOMEM;
-    rc = domain_populate_ram(d, 0, cfg->mem >> PAGE_SHIFT);
+    /* dom0's boot memory is not scrubbed: it holds firmware and boot loader
+     * leftovers only, no other domain's data, and dom0 will own the
+     * machine's memory anyway (Xen does the same); a domU's is. */
+    rc = domain_populate_ram(d, 0, cfg->mem >> PAGE_SHIFT,
+                             cfg->privileged ? PAGE_ALLOC_NO_SCRUB : 0);
     if (rc == 0)
         rc = load_kernel(d, m, cfg, &entry, &ebx);
     if (rc < 0) {

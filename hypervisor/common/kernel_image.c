@@ -53,7 +53,7 @@ static int unpack_bzimage(const uint8_t *raw, uint64_t len, struct kernel_image 
     }
     while ((PAGE_SIZE << k->order) < size)
         k->order++;
-    k->buf = page_alloc(k->order);
+    k->buf = page_alloc_flags(k->order, PAGE_ALLOC_NO_SCRUB);  /* only out_len bytes are used */
     if (k->buf == PFN_INVALID) {
         pr_err("kernel: no %lu MiB of contiguous memory to unpack the kernel into\n",
                (PAGE_SIZE << k->order) >> 20);

@@ -206,7 +206,7 @@ static int populate_extent(struct domain *d, gfn_t gfn, uint32_t order)
         return reuse_held(d, gfn);
     if (d->tot_pages + d->nr_held + n > d->max_pages)
         return -ENOMEM;
-    return domain_populate_ram(d, gfn, n);
+    return domain_populate_ram(d, gfn, n, 0);          /* scrubbed: it may have been a domU's */
 }
 
 /* ---- Reservations --------------------------------------------------------- */

@@ -165,12 +165,14 @@ static void add_range_locked(pfn_t start_pfn, pfn_t end_pfn)
 
 /* ---- allocation and freeing ---------------------------------------------- */
 
-static void scrub_block(pfn_t pfn, unsigned int order)
+/* Hand-out: owner and count reset; dirty pages zeroed unless the caller
+ * takes them as they are (they then stay marked dirty). */
+static void scrub_block(pfn_t pfn, unsigned int order, bool scrub)
 {
     for (pfn_t i = pfn; i < pfn + ((pfn_t)1 << order); i++) {
         struct page_info *pg = &frames[i];
 
-        if (pg->flags & PGF_DIRTY) {
+        if (scrub && (pg->flags & PGF_DIRTY)) {
             scrub_page(i);
             pg->flags &= (uint8_t)~PGF_DIRTY;
         }
@@ -179,7 +181,7 @@ static void scrub_block(pfn_t pfn, unsigned int order)
     }
 }
 
-static pfn_t alloc_locked(unsigned int order)
+static pfn_t alloc_locked(unsigned int order, bool scrub)
 {
     unsigned int o = order;
     pfn_t pfn;
@@ -202,7 +204,7 @@ static pfn_t alloc_locked(unsigned int order)
     }
     frames[pfn].order = (uint8_t)order;
     frames[pfn].flags |= PGF_ALLOCATED;
-    scrub_block(pfn, order);
+    scrub_block(pfn, order, scrub);
     return pfn;
 }
 
@@ -256,8 +258,13 @@ void page_alloc_add_range(pfn_t start_pfn, pfn_t end_pfn)
 
 pfn_t page_alloc(unsigned int order)
 {
+    return page_alloc_flags(order, 0);
+}
+
+pfn_t page_alloc_flags(unsigned int order, unsigned int alloc_flags)
+{
     unsigned long flags = spin_lock_irqsave(&heap_lock);
-    pfn_t pfn = alloc_locked(order);
+    pfn_t pfn = alloc_locked(order, !(alloc_flags & PAGE_ALLOC_NO_SCRUB));
 
     spin_unlock_irqrestore(&heap_lock, flags);
     return pfn;

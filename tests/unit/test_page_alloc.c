@@ -257,6 +257,27 @@ TEST(alloc_splits_smallest_block_and_zeroes)
     check_consistent();
 }
 
+TEST(no_scrub_hands_out_pages_as_they_are)
+{
+    setup(ARENA_FRAMES, true);
+    model_add(0, 16);
+    for (pfn_t p = 0; p < 16; p++)
+        memset(page_va(p), 0x5a, PAGE_SIZE);            /* boot-time leftovers */
+    uint64_t scrubs_before = scrub_calls;
+    pfn_t a = page_alloc_flags(2, PAGE_ALLOC_NO_SCRUB);
+    CHECK_EQ(a, 0);
+    CHECK_EQ(scrub_calls, scrubs_before);
+    CHECK_EQ(page_va(3)[100], 0x5a);
+    CHECK(table[3].flags & PGF_DIRTY);                  /* still not known clean */
+    CHECK_EQ(table[3].owner, DOMID_KEEL);
+    page_free(a, 2);
+    CHECK(page_alloc(2) == 0);                          /* plain: scrubbed now */
+    for (pfn_t p = 0; p < 4; p++) {
+        CHECK(page_is_zero(p));
+        CHECK(!(table[p].flags & PGF_DIRTY));
+    }
+}
+
 TEST(random_sequences_against_model)
 {
     for (uint64_t seed = 1; seed <= 6; seed++) {

@@ -110,8 +110,10 @@ struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus
 
 /* Give the domain 'pages' frames of RAM at guest-physical [gfn, gfn+pages),
  * in 2 MiB pieces where aligned; 0 or -ENOMEM (nothing half-done counts
- * against max_pages: the caller destroys the domain on failure). */
-int domain_populate_ram(struct domain *d, gfn_t gfn, uint64_t pages);
+ * against max_pages: the caller destroys the domain on failure).
+ * alloc_flags: page_alloc_flags(); PAGE_ALLOC_NO_SCRUB only for dom0's
+ * memory at boot, which no other domain has held. */
+int domain_populate_ram(struct domain *d, gfn_t gfn, uint64_t pages, unsigned int alloc_flags);
 
 /* Copy to and from guest-physical memory (through the p2m); -EFAULT when
  * any part is not RAM of the domain. */

@@ -49,6 +49,12 @@ void page_alloc_add_range(pfn_t start_pfn, pfn_t end_pfn);
  * PFN_INVALID when no block that large is free. */
 pfn_t page_alloc(unsigned int order);
 
+/* page_alloc with PAGE_ALLOC_NO_SCRUB: the pages as they are, for a caller
+ * that overwrites them before anyone sees them, or that may see what they
+ * held (dom0 at boot: firmware and boot loader leftovers). */
+#define PAGE_ALLOC_NO_SCRUB     (1u << 0)
+pfn_t page_alloc_flags(unsigned int order, unsigned int alloc_flags);
+
 /* Return a block from page_alloc().  Freeing a block that is not allocated,
  * or with the wrong order, is refused with an error log (never corrupts). */
 void page_free(pfn_t pfn, unsigned int order);
