@@ -90,6 +90,7 @@ struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus
     spin_lock_init(&d->lock, "domain", 0);
     spin_lock_init(&d->mem_lock, "domain-mem", 0);
     d->shared_info_gfn = SHARED_INFO_UNMAPPED;
+    hvm_domain_init(d);
     if (vcpus_create(d, nr_vcpus) < 0 || evtchn_domain_init(d) < 0 ||
         shared_info_init(d) < 0 || gnttab_domain_init(d) < 0) {
         pr_err("domain: out of memory for the vCPUs or event channels of d%u\n", domid);

@@ -74,6 +74,7 @@ struct domain {
     uint32_t nr_vcpus;
     struct vcpu *vcpus[MAX_VCPUS];
     uint64_t hvm_params[HVM_NR_PARAMS];
+    struct hvm_domain hvm;      /* the arch part (asm/hvm_vcpu.h) */
     struct evtchn_domain *evtchn; /* event channels (common/event_channel.c) */
     struct grant_table *grant_table; /* grant table (common/grant_table.c) */
     uint64_t hypercall_page_gfn; /* where the guest asked for it, or ~0 */

@@ -16,6 +16,7 @@
 #include <keel/event.h>
 #include <keel/hypercall.h>
 #include <keel/lib.h>
+#include <keel/timer.h>
 #include <public/sched.h>
 
 #define EFER_LMA            (1ULL << 10)
@@ -118,8 +119,9 @@ static void handle_msr(struct vcpu *v)
 }
 
 /* PVH has no I/O ports: reads return all ones, writes are dropped, except
- * the 0xE9 debug console and the sleep and reset ports its ACPI tables name.
- * String forms are skipped whole. */
+ * the 0xE9 debug console, the sleep and reset ports its ACPI tables name,
+ * and PIT channel 2 with its gate (asm/vpit.h) for byte accesses.  String
+ * forms are skipped whole. */
 static void handle_ioio(struct vcpu *v)
 {
     struct vmcb *vmcb = v->hvm.vmcb;
@@ -128,7 +130,13 @@ static void handle_ioio(struct vcpu *v)
     unsigned int size = (info >> 4) & 7;     /* 1, 2 or 4 (one-hot in bits 4-6) */
 
     if (!(info & IOIO_STRING)) {
-        if (info & IOIO_TYPE_IN) {
+        uint8_t byte = (uint8_t)vmcb->save.rax;
+
+        if (size == 1 && vpit_ioport(&v->domain->hvm.vpit, port, info & IOIO_TYPE_IN, &byte,
+                                     NOW())) {
+            if (info & IOIO_TYPE_IN)
+                vmcb->save.rax = (vmcb->save.rax & ~0xffULL) | byte;
+        } else if (info & IOIO_TYPE_IN) {
             uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
             vmcb->save.rax |= mask;
         } else if (port == DEBUG_CONSOLE_PORT) {

@@ -437,6 +437,11 @@ void hvm_vcpu_run(struct vcpu *v)
     hvm_vcpu_save_fpu(v);
 }
 
+void hvm_domain_init(struct domain *d)
+{
+    vpit_init(&d->hvm.vpit);
+}
+
 /* Debug key 'q': v's registers as of its last exit, and its vLAPIC. */
 void hvm_vcpu_dump(struct vcpu *v)
 {

@@ -17,6 +17,7 @@
 
 #ifndef __ASSEMBLY__
 #include <asm/vlapic.h>
+#include <asm/vpit.h>
 #include <keel/types.h>
 
 /* Guest general registers not kept in the VMCB (RAX, RSP, RIP are). */
@@ -49,9 +50,16 @@ struct hvm_vcpu {
     struct vlapic vlapic;
 };
 
+/* The arch part of a domain: emulated platform devices. */
+struct hvm_domain {
+    struct vpit vpit;           /* PIT channel 2 and port 0x61 (vpit.c) */
+};
+
 struct vcpu;
 struct domain;
 struct p2m;
+
+void hvm_domain_init(struct domain *d);        /* at creation; cannot fail */
 
 bool hvm_available(void);               /* SVM with NPT on this machine */
 void hvm_cpu_init(void);                /* enable on this CPU */
