@@ -62,13 +62,18 @@ struct lzma_probs {
     uint16_t literal[LITERAL_CODERS][LITERAL_PROBS];
 };
 
-/* The model and match history, kept across the chunks of one LZMA2 stream. */
-struct lzma_model {
+/* The model's state and match history: few and hot (kept in registers). */
+struct lzma_regs {
     uint32_t state;
     uint32_t rep[4];            /* the last four match distances, minus one */
     uint32_t lc;
     uint32_t lp_mask;
     uint32_t pb_mask;
+};
+
+/* The model and match history, kept across the chunks of one LZMA2 stream. */
+struct lzma_model {
+    struct lzma_regs r;
     struct lzma_probs probs;
 };
 
@@ -90,11 +95,15 @@ struct lz_window {
     size_t end;
 };
 
+/* The decoder's inner functions are forced inline into decode_lzma_chunk so
+ * that the range decoder, kept there in a local copy, lives in registers. */
+#define HOT static inline __attribute__((always_inline))
+
 /* Too big for a 16 KiB hypervisor stack; decoders are not run concurrently. */
 static struct lzma_model lzma2_model;
 static int lzma2_busy;
 
-static inline void rc_normalize(struct range_dec *rc)
+HOT void rc_normalize(struct range_dec *rc)
 {
     if (rc->range < RC_TOP) {
         uint8_t next = 0;
@@ -108,7 +117,7 @@ static inline void rc_normalize(struct range_dec *rc)
     }
 }
 
-static inline uint32_t rc_bit(struct range_dec *rc, uint16_t *prob)
+HOT uint32_t rc_bit(struct range_dec *rc, uint16_t *prob)
 {
     uint32_t bound = (rc->range >> PROB_BITS) * *prob;
     uint32_t bit;
@@ -128,7 +137,7 @@ static inline uint32_t rc_bit(struct range_dec *rc, uint16_t *prob)
 }
 
 /* A bit tree of nbits levels, most significant bit first. */
-static inline uint32_t rc_tree(struct range_dec *rc, uint16_t *probs, uint32_t nbits)
+HOT uint32_t rc_tree(struct range_dec *rc, uint16_t *probs, uint32_t nbits)
 {
     uint32_t symbol = 1;
 
@@ -138,7 +147,7 @@ static inline uint32_t rc_tree(struct range_dec *rc, uint16_t *probs, uint32_t n
 }
 
 /* A bit tree read least significant bit first. */
-static inline uint32_t rc_tree_reverse(struct range_dec *rc, uint16_t *probs,
+HOT uint32_t rc_tree_reverse(struct range_dec *rc, uint16_t *probs,
                                        uint32_t nbits)
 {
     uint32_t node = 1;
@@ -154,7 +163,7 @@ static inline uint32_t rc_tree_reverse(struct range_dec *rc, uint16_t *probs,
 }
 
 /* Bits with probability one half each, most significant first. */
-static inline uint32_t rc_direct(struct range_dec *rc, uint32_t nbits)
+HOT uint32_t rc_direct(struct range_dec *rc, uint32_t nbits)
 {
     uint32_t value = 0;
 
@@ -177,8 +186,8 @@ static void probs_init(uint16_t *probs, size_t count)
 
 static void model_reset_state(struct lzma_model *m)
 {
-    m->state = 0;
-    m->rep[0] = m->rep[1] = m->rep[2] = m->rep[3] = 0;
+    m->r.state = 0;
+    m->r.rep[0] = m->r.rep[1] = m->r.rep[2] = m->r.rep[3] = 0;
     probs_init((uint16_t *)&m->probs, sizeof(m->probs) / sizeof(uint16_t));
 }
 
@@ -191,13 +200,13 @@ static bool model_set_props(struct lzma_model *m, uint8_t props)
     uint32_t pb = props / 45;
     if (lc + lp > 4)
         return false;
-    m->lc = lc;
-    m->lp_mask = (1u << lp) - 1;
-    m->pb_mask = (1u << pb) - 1;
+    m->r.lc = lc;
+    m->r.lp_mask = (1u << lp) - 1;
+    m->r.pb_mask = (1u << pb) - 1;
     return true;
 }
 
-static uint32_t decode_len(struct range_dec *rc, struct len_probs *lp,
+HOT uint32_t decode_len(struct range_dec *rc, struct len_probs *lp,
                            uint32_t pos_state)
 {
     if (!rc_bit(rc, &lp->choice))
@@ -208,7 +217,7 @@ static uint32_t decode_len(struct range_dec *rc, struct len_probs *lp,
 }
 
 /* The distance (minus one) of a new match whose length code is len. */
-static uint32_t decode_dist(struct range_dec *rc, struct lzma_probs *p, uint32_t len)
+HOT uint32_t decode_dist(struct range_dec *rc, struct lzma_probs *p, uint32_t len)
 {
     uint32_t dist_state = len < DIST_STATES ? len : DIST_STATES - 1;
     uint32_t slot = rc_tree(rc, p->dist_slot[dist_state], DIST_SLOT_BITS);
@@ -223,13 +232,13 @@ static uint32_t decode_dist(struct range_dec *rc, struct lzma_probs *p, uint32_t
     return dist + rc_tree_reverse(rc, p->dist_align, ALIGN_BITS);
 }
 
-static void decode_literal(struct range_dec *rc, struct lzma_model *m,
-                           struct lz_window *w)
+HOT void decode_literal(struct range_dec *rc, struct lzma_regs *m, struct lzma_probs *p,
+                        struct lz_window *w)
 {
     size_t rel = w->pos - w->dict;
     uint32_t prev = rel ? w->out[w->pos - 1] : 0;
     uint32_t coder = (((uint32_t)rel & m->lp_mask) << m->lc) + (prev >> (8 - m->lc));
-    uint16_t *probs = m->probs.literal[coder];
+    uint16_t *probs = p->literal[coder];
     uint32_t symbol = 1;
 
     if (m->state >= LZMA_LIT_STATES && m->rep[0] < rel) {
@@ -257,22 +266,23 @@ static void decode_literal(struct range_dec *rc, struct lzma_model *m,
 }
 
 /* After an is_rep bit: which earlier distance, or a one-byte "short rep". */
-static bool decode_rep(struct range_dec *rc, struct lzma_model *m, uint32_t pos_state)
+HOT bool decode_rep(struct range_dec *rc, struct lzma_regs *m, struct lzma_probs *p,
+                    uint32_t pos_state)
 {
     uint32_t s = m->state;
     uint32_t dist;
 
-    if (!rc_bit(rc, &m->probs.is_rep0[s])) {
-        if (!rc_bit(rc, &m->probs.is_rep0_long[s][pos_state])) {
+    if (!rc_bit(rc, &p->is_rep0[s])) {
+        if (!rc_bit(rc, &p->is_rep0_long[s][pos_state])) {
             m->state = s < LZMA_LIT_STATES ? 9 : 11;
             return true;
         }
         return false;
     }
-    if (!rc_bit(rc, &m->probs.is_rep1[s])) {
+    if (!rc_bit(rc, &p->is_rep1[s])) {
         dist = m->rep[1];
     } else {
-        if (!rc_bit(rc, &m->probs.is_rep2[s])) {
+        if (!rc_bit(rc, &p->is_rep2[s])) {
             dist = m->rep[2];
         } else {
             dist = m->rep[3];
@@ -289,7 +299,7 @@ static bool decode_rep(struct range_dec *rc, struct lzma_model *m, uint32_t pos_
  * Copies len bytes from distance bytes back, overlapping as LZ77 means it:
  * eight bytes at a time when the source stays behind the destination.
  */
-static inline void lz_copy(uint8_t *dst, size_t distance, uint32_t len)
+HOT void lz_copy(uint8_t *dst, size_t distance, uint32_t len)
 {
     const uint8_t *src = dst - distance;
     uint32_t i = 0;
@@ -305,7 +315,7 @@ static inline void lz_copy(uint8_t *dst, size_t distance, uint32_t len)
         dst[i] = src[i];
 }
 
-static int copy_match(struct lz_window *w, uint32_t dist, uint32_t len, size_t chunk_in_off)
+HOT int copy_match(struct lz_window *w, uint32_t dist, uint32_t len, size_t chunk_in_off)
 {
     size_t rel = w->pos - w->dict;
 
@@ -325,17 +335,16 @@ static int copy_match(struct lz_window *w, uint32_t dist, uint32_t len, size_t c
 }
 
 /* One LZMA chunk: exactly w->end - w->pos bytes out of rc's bytes. */
-static int decode_lzma_chunk(struct lzma_model *m, struct range_dec *rc,
-                             struct lz_window *w, size_t chunk_in_off)
+HOT int decode_lzma_symbols(struct lzma_regs *m, struct lzma_probs *p,
+                            struct range_dec *rc, struct lz_window *w, size_t chunk_in_off)
 {
-    struct lzma_probs *p = &m->probs;
 
     while (w->pos < w->end) {
         uint32_t pos_state = (uint32_t)(w->pos - w->dict) & m->pb_mask;
         uint32_t len;
 
         if (!rc_bit(rc, &p->is_match[m->state][pos_state])) {
-            decode_literal(rc, m, w);
+            decode_literal(rc, m, p, w);
         } else if (!rc_bit(rc, &p->is_rep[m->state])) {
             len = decode_len(rc, &p->match_len, pos_state);
             m->rep[3] = m->rep[2];
@@ -351,7 +360,7 @@ static int decode_lzma_chunk(struct lzma_model *m, struct range_dec *rc,
             int rc_err = copy_match(w, m->rep[0], len + MATCH_LEN_MIN, chunk_in_off);
             if (rc_err)
                 return rc_err;
-        } else if (decode_rep(rc, m, pos_state)) {
+        } else if (decode_rep(rc, m, p, pos_state)) {
             int rc_err = copy_match(w, m->rep[0], 1, chunk_in_off);
             if (rc_err)
                 return rc_err;
@@ -371,6 +380,21 @@ static int decode_lzma_chunk(struct lzma_model *m, struct range_dec *rc,
         return -EBADMSG;
     }
     return 0;
+}
+
+static int decode_lzma_chunk(struct lzma_model *m, struct range_dec *rc_in,
+                             struct lz_window *w_in, size_t chunk_in_off)
+{
+    struct lzma_probs *p = &m->probs;
+    struct range_dec rcl = *rc_in, *rc = &rcl;      /* in registers */
+    struct lz_window wl = *w_in, *w = &wl;
+    struct lzma_regs rl = m->r;
+    int err = decode_lzma_symbols(&rl, p, rc, w, chunk_in_off);
+
+    m->r = rl;
+    *rc_in = rcl;
+    *w_in = wl;
+    return err;
 }
 
 static int start_range_dec(struct range_dec *rc, const uint8_t *in, size_t len,
