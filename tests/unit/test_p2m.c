@@ -93,7 +93,7 @@ static unsigned int flush_calls;
 
 static void count_flush(struct p2m *p2m)
 {
-    CHECK(spin_is_locked(&p2m->lock));
+    CHECK(rw_is_write_locked(&p2m->lock));
     flush_calls++;
 }
 

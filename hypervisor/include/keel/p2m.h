@@ -18,15 +18,18 @@
  * TLBs: after any change that removes or downgrades a mapping (a frame
  * unmapped, remapped elsewhere, made read-only or uncached) or frees a
  * table page, p2m->flush(p2m) is called before the operation returns and
- * before any table page is freed.  It runs with p2m->lock held (so it must
- * not take it) and must make every CPU drop translations from these tables
+ * before any table page is freed.  It runs with p2m->lock write-held (so it
+ * must not take it) and must make every CPU drop translations from these tables
  * (for NPT: a new ASID or a TLB flush on each CPU running the domain).
  * Adding a mapping or upgrading one (read-only to writable) does not flush:
  * a CPU may still take one nested fault on the stale translation, which the
  * fault handler must treat as spurious (look the gfn up again and resume).
  *
- * Locking: p2m->lock is held across every operation.  Table pages come from
- * page_alloc(0) and are the hypervisor's (not charged to the domain).
+ * Locking: p2m->lock is write-held across every change and teardown, and
+ * read-held across a lookup (lookups from many CPUs run side by side; a
+ * table page is unlinked and freed only under the write lock, so no lookup
+ * walks it).  Table pages come from page_alloc(0) and are the hypervisor's
+ * (not charged to the domain).
  */
 #ifndef KEEL_P2M_H
 #define KEEL_P2M_H
@@ -60,7 +63,9 @@ enum p2m_type {
 };
 
 struct p2m {
-    spinlock_t lock;
+    rwlock_t lock;                  /* lookups read, changes write: lookups
+                                       run on every guest memory access
+                                       Keel makes, from all CPUs at once */
     mfn_t root;                     /* the top-level table (nCR3 >> 12) */
     unsigned int max_order;         /* largest leaf used: P2M_ORDER_1G after
                                        p2m_init; lower it to P2M_ORDER_2M

@@ -423,7 +423,7 @@ int p2m_set_entry(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned int order,
     if (p2m->root == MFN_INVALID || !set_args_valid(p2m, gfn, mfn, order, type))
         return -EINVAL;
 
-    spin_lock(&p2m->lock);
+    write_lock(&p2m->lock);
     rc = op_prealloc(&op, tables_needed(p2m, gfn, mfn, level, type, &noop));
     if (rc == 0 && !noop) {
         slot = walk_to_level(&op, gfn, level, removing);
@@ -432,7 +432,7 @@ int p2m_set_entry(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned int order,
                           level);
     }
     op_finish(&op);
-    spin_unlock(&p2m->lock);
+    write_unlock(&p2m->lock);
     return rc;
 }
 
@@ -447,7 +447,7 @@ int p2m_get_entry(struct p2m *p2m, gfn_t gfn, mfn_t *mfn,
     if ((gfn >> P2M_GFN_BITS) || p2m->root == MFN_INVALID)
         return -EINVAL;
 
-    spin_lock(&p2m->lock);
+    read_lock(&p2m->lock);
     for (const uint64_t *table = pfn_to_virt(p2m->root);; level--) {
         uint64_t e = entry_read(&table[level_index(gfn, level)]);
 
@@ -461,7 +461,7 @@ int p2m_get_entry(struct p2m *p2m, gfn_t gfn, mfn_t *mfn,
         }
         table = entry_table(e);
     }
-    spin_unlock(&p2m->lock);
+    read_unlock(&p2m->lock);
 
     if (mfn)
         *mfn = found_mfn;
@@ -477,7 +477,7 @@ int p2m_init(struct p2m *p2m)
     pfn_t root = page_alloc(0);
 
     memset(p2m, 0, sizeof(*p2m));
-    spin_lock_init(&p2m->lock, "p2m", 0);
+    rwlock_init(&p2m->lock, "p2m", 0);
     p2m->root = MFN_INVALID;
     p2m->max_order = P2M_ORDER_1G;
     if (root == PFN_INVALID)
@@ -491,12 +491,12 @@ void p2m_teardown(struct p2m *p2m)
 {
     if (p2m->root == MFN_INVALID)
         return;
-    spin_lock(&p2m->lock);
+    write_lock(&p2m->lock);
     if (p2m->flush)
         p2m->flush(p2m);
     free_table(p2m, p2m->root, NPT_ROOT_LEVEL);
     p2m->root = MFN_INVALID;
-    spin_unlock(&p2m->lock);
+    write_unlock(&p2m->lock);
 }
 
 paddr_t p2m_root_maddr(const struct p2m *p2m)
