@@ -58,10 +58,11 @@ uint32_t softirq_pending(unsigned int cpu)
     return __atomic_load_n(&softirq_cpus[cpu].pending, __ATOMIC_ACQUIRE);
 }
 
-/* Clear and return the highest-priority pending softirq, or NR_SOFTIRQS. */
-static unsigned int softirq_take_next(struct softirq_cpu *sc)
+/* Clear and return the highest-priority pending softirq not in keep, or
+ * NR_SOFTIRQS. */
+static unsigned int softirq_take_next(struct softirq_cpu *sc, uint32_t keep)
 {
-    uint32_t pending = __atomic_load_n(&sc->pending, __ATOMIC_ACQUIRE);
+    uint32_t pending = __atomic_load_n(&sc->pending, __ATOMIC_ACQUIRE) & ~keep;
     unsigned int nr;
 
     if (pending == 0)
@@ -83,7 +84,7 @@ static void softirq_run_one(unsigned int nr)
     fn();
 }
 
-void do_softirq(void)
+void do_softirq_except(uint32_t keep)
 {
     struct softirq_cpu *sc = &softirq_cpus[smp_processor_id()];
     unsigned int nr;
@@ -92,9 +93,14 @@ void do_softirq(void)
     if (sc->in_softirq)
         return;
     sc->in_softirq = true;
-    while ((nr = softirq_take_next(sc)) < NR_SOFTIRQS)
+    while ((nr = softirq_take_next(sc, keep)) < NR_SOFTIRQS)
         softirq_run_one(nr);
     sc->in_softirq = false;
+}
+
+void do_softirq(void)
+{
+    do_softirq_except(0);
 }
 
 void softirq_leave_noreturn(void)

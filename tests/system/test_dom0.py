@@ -29,11 +29,7 @@ def check(q, name, timeout=STEP_TIMEOUT):
     return q.expect(rf"^\(d0\) dom0-check: {name} (.*?)\s*$", timeout).group(1)
 
 
-# Not 4: with four vCPUs dom0 intermittently hangs while Linux brings up its
-# third CPU ("installing Xen timer for CPU 2" and nothing after); see the
-# notes of issue #5.  A flaky test is a bug; this one is left out until the
-# hang is found.
-@pytest.mark.parametrize("smp", [1, 2])
+@pytest.mark.parametrize("smp", [1, 2, 4])
 def test_debian_kernel_boots_as_dom0(boot, smp):
     """dom0 gets one vCPU per CPU by default.  Linux registers the xen
     clocksource in dom0 at rating 275, below the TSC's 300 ("as Dom0 is
