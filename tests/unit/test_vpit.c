@@ -27,6 +27,16 @@ static void out(uint16_t port, uint8_t v, int64_t now)
     CHECK(vpit_ioport(&pit, port, false, &v, now));
 }
 
+/* Gate high, then channel 2 with control word ctrl (lo/hi access) and count. */
+static void start(uint8_t ctrl, uint16_t count)
+{
+    vpit_init(&pit);
+    out(0x61, 1, 0);
+    out(0x43, ctrl, 0);
+    out(0x42, (uint8_t)count, 0);
+    out(0x42, (uint8_t)(count >> 8), 0);
+}
+
 static uint16_t read16(int64_t now)
 {
     uint8_t lo = in(0x42, now);
@@ -53,11 +63,7 @@ TEST(linux_quick_calibration_sequence)
 
 TEST(mode0_wraps_and_raises_out2)
 {
-    vpit_init(&pit);
-    out(0x61, 1, 0);
-    out(0x43, 0xb0, 0);
-    out(0x42, 100, 0);
-    out(0x42, 0, 0);                    /* count 100: 83.8 us */
+    start(0xb0, 100);                   /* mode 0, count 100: 83.8 us */
     CHECK_EQ(in(0x61, 0) & 0x20, 0);
     CHECK_EQ(read16(83000), 1);
     CHECK(in(0x61, 90000) & 0x20);      /* terminal count reached */
@@ -67,22 +73,14 @@ TEST(mode0_wraps_and_raises_out2)
 
 TEST(mode2_reloads)
 {
-    vpit_init(&pit);
-    out(0x61, 1, 0);
-    out(0x43, 0xb4, 0);                 /* channel 2, lo/hi, mode 2 */
-    out(0x42, 0xe8, 0);
-    out(0x42, 0x03, 0);                 /* 1000 */
+    start(0xb4, 1000);                  /* channel 2, lo/hi, mode 2 */
     CHECK_EQ(read16(0), 1000);
     CHECK_EQ(read16(MS(1)), 1000 - 193);        /* 1193 ticks: one period and 193 */
 }
 
 TEST(latch_and_readback_hold_the_count)
 {
-    vpit_init(&pit);
-    out(0x61, 1, 0);
-    out(0x43, 0xb0, 0);
-    out(0x42, 0xff, 0);
-    out(0x42, 0xff, 0);
+    start(0xb0, 0xffff);
     out(0x43, 0x80, MS(1));             /* counter latch, channel 2 */
     CHECK_EQ(read16(MS(5)), 0xffff - 1193);
     CHECK_EQ(read16(MS(5)), 0xffff - 5965);     /* released after both bytes */
@@ -105,11 +103,7 @@ TEST(byte_access_modes)
 
 TEST(gate_low_pauses_counting)
 {
-    vpit_init(&pit);
-    out(0x61, 1, 0);
-    out(0x43, 0xb0, 0);
-    out(0x42, 0xff, 0);
-    out(0x42, 0xff, 0);
+    start(0xb0, 0xffff);
     out(0x61, 0, MS(1));                /* pause after 1193 ticks */
     CHECK_EQ(read16(MS(50)), 0xffff - 1193);
     out(0x61, 1, MS(50));

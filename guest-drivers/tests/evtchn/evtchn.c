@@ -9,6 +9,7 @@
  * nothing), bind_vcpu, Xen's error codes for hostile arguments, and reset.
  * FIFO (init_control) may be refused; Keel offers 2-level only.
  */
+#include "evtchn_bits.h"
 #include "guest.h"
 #include <public/event_channel.h>
 #include <public/hvm/hvm_op.h>
@@ -104,25 +105,10 @@ static long bind_virq(uint32_t virq, uint32_t vcpu, uint32_t *port)
     return rc;
 }
 
-static bool bit(volatile xen_ulong_t *words, uint32_t n)
-{
-    return (words[n / 64] >> (n % 64)) & 1;
-}
-
-static void clear_bit(volatile xen_ulong_t *words, uint32_t n)
-{
-    __atomic_fetch_and(&words[n / 64], ~(1ULL << (n % 64)), __ATOMIC_SEQ_CST);
-}
-
-static void set_bit(volatile xen_ulong_t *words, uint32_t n)
-{
-    __atomic_fetch_or(&words[n / 64], 1ULL << (n % 64), __ATOMIC_SEQ_CST);
-}
-
 /* What an upcall handler's scan does, for one port. */
 static void consume(uint32_t vcpu, uint32_t port)
 {
-    clear_bit(shinfo->evtchn_pending, port);
+    evtchn_bit_clear(shinfo->evtchn_pending, port);
     __atomic_store_n(&shinfo->vcpu_info[vcpu].evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
 }
 
@@ -190,16 +176,16 @@ static void check_loopback_upcalls(uint32_t a, uint32_t b)
     uint32_t start = upcall_count;
 
     CHECK(wait_upcalls(start + 1, WAIT_LOOPS), "no upcall after binding");
-    CHECK(bit(shinfo->evtchn_pending, b), "bound port %u not pending", b);
+    CHECK(evtchn_bit_test(shinfo->evtchn_pending, b), "bound port %u not pending", b);
     consume(0, b);
     CHECK(send(a) == 0, "send on port %u", a);
     CHECK(wait_upcalls(start + 2, WAIT_LOOPS), "no upcall after send on %u", a);
-    CHECK(bit(shinfo->evtchn_pending, b) && !bit(shinfo->evtchn_pending, a),
+    CHECK(evtchn_bit_test(shinfo->evtchn_pending, b) && !evtchn_bit_test(shinfo->evtchn_pending, a),
           "send %u: pending bits wrong", a);
     consume(0, b);
     CHECK(send(b) == 0, "send on port %u", b);
     CHECK(wait_upcalls(start + 3, WAIT_LOOPS), "no upcall after send on %u", b);
-    CHECK(bit(shinfo->evtchn_pending, a), "send %u: port %u not pending", b, a);
+    CHECK(evtchn_bit_test(shinfo->evtchn_pending, a), "send %u: port %u not pending", b, a);
     consume(0, a);
     printf("loopback: upcalls on vector 0x%x, pending bits set\n", CALLBACK_VECTOR);
 }
@@ -209,14 +195,14 @@ static void check_mask(uint32_t a, uint32_t b)
 {
     uint32_t start = upcall_count;
 
-    set_bit(shinfo->evtchn_mask, b);
+    evtchn_bit_set(shinfo->evtchn_mask, b);
     CHECK(send(a) == 0, "send on masked peer");
     CHECK(!wait_upcalls(start + 1, WAIT_LOOPS / 20), "upcall for a masked port");
-    CHECK(bit(shinfo->evtchn_pending, b), "masked port %u not pending", b);
+    CHECK(evtchn_bit_test(shinfo->evtchn_pending, b), "masked port %u not pending", b);
     CHECK(shinfo->vcpu_info[0].evtchn_upcall_pending == 0, "upcall_pending for a masked port");
     struct evtchn_unmask u = { .port = b };
     CHECK(evtchn_op(EVTCHNOP_unmask, &u) == 0, "unmask %u", b);
-    CHECK(!bit(shinfo->evtchn_mask, b), "port %u still masked", b);
+    CHECK(!evtchn_bit_test(shinfo->evtchn_mask, b), "port %u still masked", b);
     CHECK(wait_upcalls(start + 1, WAIT_LOOPS), "no upcall after unmask");
     consume(0, b);
     printf("mask: no upcall while masked, upcall on unmask\n");
@@ -280,7 +266,7 @@ static void check_ipi_self(void)
           "IPI status %u vcpu %u", s.status, s.vcpu);
     CHECK(send(port) == 0, "send IPI");
     CHECK(wait_upcalls(start + 1, WAIT_LOOPS), "no upcall for self IPI");
-    CHECK(bit(shinfo->evtchn_pending, port), "IPI port %u not pending", port);
+    CHECK(evtchn_bit_test(shinfo->evtchn_pending, port), "IPI port %u not pending", port);
     consume(0, port);
     CHECK(close_port(port) == 0, "close IPI");
     CHECK(bind_ipi(4000, &port) == -XEN_ENOENT, "IPI to vCPU 4000 accepted");
@@ -299,7 +285,7 @@ static void check_ipi_vcpu1(void)
     }
     CHECK(rc == 0, "bind_ipi vCPU 1: %ld", rc);
     CHECK(send(port) == 0, "send IPI to vCPU 1");
-    CHECK(bit(shinfo->evtchn_pending, port), "IPI port %u not pending", port);
+    CHECK(evtchn_bit_test(shinfo->evtchn_pending, port), "IPI port %u not pending", port);
     CHECK(shinfo->vcpu_info[1].evtchn_upcall_pending == 1, "vCPU 1 upcall_pending not set");
     CHECK((shinfo->vcpu_info[1].evtchn_pending_sel >> (port / 64)) & 1,
           "vCPU 1 pending_sel 0x%lx", shinfo->vcpu_info[1].evtchn_pending_sel);

@@ -11,6 +11,7 @@
  * the guest's own pvclock.  Last, giving back the vcpu_info frame: Keel
  * refuses (0 extents), Xen takes it (1) and keeps the page.
  */
+#include "evtchn_bits.h"
 #include "guest.h"
 #include "paging.h"
 #include <public/event_channel.h>
@@ -132,27 +133,12 @@ static uint64_t now_ns(void)
     return ns;
 }
 
-static bool bit(volatile xen_ulong_t *w, uint32_t n)
-{
-    return (w[n / 64] >> (n % 64)) & 1;
-}
-
-static void clear_bit(volatile xen_ulong_t *w, uint32_t n)
-{
-    __atomic_fetch_and(&w[n / 64], ~(1ULL << (n % 64)), __ATOMIC_SEQ_CST);
-}
-
-static void set_bit(volatile xen_ulong_t *w, uint32_t n)
-{
-    __atomic_fetch_or(&w[n / 64], 1ULL << (n % 64), __ATOMIC_SEQ_CST);
-}
-
 /* Interrupts on until port is pending or the deadline (pvclock) passes. */
 static bool wait_port(uint32_t port, uint64_t deadline)
 {
-    while (!bit(shinfo->evtchn_pending, port) && now_ns() < deadline)
+    while (!evtchn_bit_test(shinfo->evtchn_pending, port) && now_ns() < deadline)
         asm volatile("sti; pause; cli" ::: "memory");
-    return bit(shinfo->evtchn_pending, port);
+    return evtchn_bit_test(shinfo->evtchn_pending, port);
 }
 
 /* Spin (interrupts on) until the deadline; no timer needed. */
@@ -164,7 +150,7 @@ static void spin_until(uint64_t deadline)
 
 static void consume(uint32_t port)
 {
-    clear_bit(shinfo->evtchn_pending, port);
+    evtchn_bit_clear(shinfo->evtchn_pending, port);
     vi->evtchn_pending_sel = 0;
     vi->evtchn_upcall_pending = 0;
 }
@@ -350,7 +336,7 @@ static void check_singleshot(uint32_t port)
     CHECK(singleshot(now_ns() + 40 * MS, 0) == 0, "singleshot +40ms");
     CHECK(vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL) == 0, "stop");
     spin_until(now_ns() + 150 * MS);
-    CHECK(!bit(shinfo->evtchn_pending, port), "stopped timer fired");
+    CHECK(!evtchn_bit_test(shinfo->evtchn_pending, port), "stopped timer fired");
     CHECK(singleshot(UINT64_MAX, 0) == 0, "far-future deadline");
     CHECK(vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL) == 0, "stop far future");
     printf("singleshot: VCPU_SSHOTTMR_future in the past -> %ld, stop cancels\n", future);
@@ -362,25 +348,25 @@ static void check_poll(uint32_t timer_port, uint32_t ipi)
     uint64_t t0;
     long rc;
 
-    set_bit(shinfo->evtchn_mask, timer_port);
-    set_bit(shinfo->evtchn_mask, ipi);
+    evtchn_bit_set(shinfo->evtchn_mask, timer_port);
+    evtchn_bit_set(shinfo->evtchn_mask, ipi);
     consume(timer_port);
     consume(ipi);
     CHECK(send(ipi) == 0, "send masked IPI");
     t0 = now_ns();
     CHECK(poll(ports, 2, t0 + 2000 * MS) == 0, "poll, pending port");
     CHECK(now_ns() - t0 < 500 * MS, "poll waited for a pending port");
-    clear_bit(shinfo->evtchn_pending, ipi);
+    evtchn_bit_clear(shinfo->evtchn_pending, ipi);
 
     t0 = now_ns();
     CHECK(singleshot(t0 + 30 * MS, 0) == 0, "singleshot for poll");
     rc = poll(&timer_port, 1, t0 + 3000 * MS);
-    CHECK(rc == 0 && bit(shinfo->evtchn_pending, timer_port), "poll: rc %ld, timer port %d",
-          rc, bit(shinfo->evtchn_pending, timer_port));
+    CHECK(rc == 0 && evtchn_bit_test(shinfo->evtchn_pending, timer_port), "poll: rc %ld, timer port %d",
+          rc, evtchn_bit_test(shinfo->evtchn_pending, timer_port));
     CHECK(now_ns() - t0 >= 29 * MS && now_ns() - t0 < 2500 * MS,
           "poll ended after %lu us, timer at 30 ms", (now_ns() - t0) / 1000);
     CHECK(vi->evtchn_upcall_pending == 0, "masked port raised an upcall");
-    clear_bit(shinfo->evtchn_pending, timer_port);
+    evtchn_bit_clear(shinfo->evtchn_pending, timer_port);
 
     t0 = now_ns();
     rc = poll(&ipi, 1, t0 + 40 * MS);
@@ -390,8 +376,8 @@ static void check_poll(uint32_t timer_port, uint32_t ipi)
     CHECK(poll(bad, 1, 0) == -XEN_EINVAL, "poll on port 4095");
     CHECK(poll(ports, 129, 0) == -XEN_EINVAL, "poll on 129 ports");
     CHECK(poll((uint32_t *)UNMAPPED_VA, 1, 0) == -XEN_EFAULT, "poll, unmapped ports");
-    clear_bit(shinfo->evtchn_mask, timer_port);
-    clear_bit(shinfo->evtchn_mask, ipi);
+    evtchn_bit_clear(shinfo->evtchn_mask, timer_port);
+    evtchn_bit_clear(shinfo->evtchn_mask, ipi);
     printf("poll: pending port at once, masked port wakes, timeout, errors\n");
 }
 
