@@ -5,7 +5,7 @@
 # linked with the guest library into $(BUILD)/guest-drivers/test-<name>.
 # Each kernel prints "Test result: SUCCESS|FAILURE|SKIP" and shuts down.
 
-GUEST_TESTS += hello cpuid hypercall-errors exceptions
+GUEST_TESTS += hello cpuid hypercall-errors exceptions hcfuzz
 
 guest_test_srcs = $(wildcard guest-drivers/tests/$(1).c) \
     $(sort $(wildcard guest-drivers/tests/$(1)/*.c guest-drivers/tests/$(1)/*.S))

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test-hcfuzz: hostile hypercall arguments, many of them.  A fixed-seed
+ * generator (so every run makes the same calls) picks a hypercall, a
+ * sub-op and arguments: pointers into a scratch area full of random bytes
+ * (so nested handles, counts and ports are random too), NULL, unmapped,
+ * non-canonical and top-of-memory pointers, random counts, vCPU IDs and
+ * ports.  Sub-ops that would legitimately destroy the test itself are left
+ * out: shutdown, block and poll; p2m changes (reservations, physmap moves,
+ * grant copy and transfer, which name guest frames); HVM parameters
+ * (a random callback vector); re-registering vcpu_info or the runstate
+ * area; NMIs to itself.  Every other implemented sub-op and many undefined
+ * ones are called.
+ *
+ * The test checks that every call returns (Keel neither hangs nor crashes),
+ * that each result is 0, a positive count or one of Xen's error codes,
+ * that nothing outside the scratch area changed (guard pages around it),
+ * and that the hypercall interface still works afterwards.
+ */
+#include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <public/hvm/hvm_op.h>
+#include <public/memory.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+#include <public/version.h>
+#include "guest.h"
+#include "paging.h"
+
+const char test_title[] = "hcfuzz";
+
+#define CALLS           20000
+#define PAGE            4096
+#define SCRATCH_PAGES   2
+#define SCRATCH         (SCRATCH_PAGES * PAGE)
+#define GUARD_BYTE      0xa5
+#define MAX_ERRNO       200     /* Xen's codes are far below this */
+#define UNKNOWN_SUBOP   0x7fff
+
+/* A guard page on each side of the scratch area. */
+static uint8_t area[(SCRATCH_PAGES + 2) * PAGE] __attribute__((aligned(PAGE)));
+#define scratch (area + PAGE)
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static uint64_t pick(const uint64_t *choices, unsigned int n)
+{
+    return choices[rnd() % n];
+}
+
+static void refill_scratch(void)
+{
+    for (unsigned int i = 0; i < SCRATCH; i += 8) {
+        uint64_t v = rnd();
+        /* Small numbers half the time: counts, ports, IDs that are nearly valid. */
+        if (v & 1)
+            v = (v >> 1) % 64;
+        memcpy(&scratch[i], &v, 8);
+    }
+}
+
+/* A pointer argument whose target the hypervisor may write up to 'len'
+ * bytes to: inside the scratch area, or somewhere no access can succeed. */
+static uint64_t ptr_arg(unsigned int len)
+{
+    switch (rnd() % 8) {
+    case 0: return 0;
+    case 1: return (uint64_t)window_unmapped();
+    case 2: return 0x8000000000000000ull;           /* non-canonical */
+    case 3: return 0xfffffffffffff000ull;           /* top page, unmapped */
+    case 4: return 0xffff800000000000ull;           /* canonical, unmapped */
+    default: return (uint64_t)(scratch + (rnd() % (SCRATCH - len + 1) & ~7ull));
+    }
+}
+
+/* A count for an array at ptr of elements of elem bytes: within the scratch
+ * area when ptr is in it, anything otherwise. */
+static uint64_t count_arg(uint64_t ptr, unsigned int elem)
+{
+    uint64_t base = (uint64_t)scratch;
+
+    if (ptr >= base && ptr < base + SCRATCH)
+        return rnd() % ((base + SCRATCH - ptr) / elem + 1);
+    return rnd() % 3 ? rnd() % 8 : rnd() & 0xffffffff;
+}
+
+static long fuzz_xen_version(void)
+{
+    return hypercall5(__HYPERVISOR_xen_version, rnd() % 16, ptr_arg(1024), 0, 0, 0);
+}
+
+static long fuzz_console_io(void)
+{
+    uint64_t p = ptr_arg(1);
+    /* Reads only: a write of random bytes would fill the log. */
+    return hypercall5(__HYPERVISOR_console_io, rnd() % 4 ? CONSOLEIO_read : UNKNOWN_SUBOP,
+                      count_arg(p, 1), p, 0, 0);
+}
+
+static long fuzz_sched_op(void)
+{
+    static const uint64_t cmds[] = { SCHEDOP_yield, SCHEDOP_remote_shutdown + 100,
+                                     UNKNOWN_SUBOP, 0xffffffffull };
+    return hypercall5(__HYPERVISOR_sched_op, pick(cmds, ARRAY_SIZE(cmds)), ptr_arg(64), 0, 0, 0);
+}
+
+static long fuzz_event_channel_op(void)
+{
+    static const uint64_t cmds[] = {
+        EVTCHNOP_bind_interdomain, EVTCHNOP_bind_virq, EVTCHNOP_close, EVTCHNOP_send,
+        EVTCHNOP_status, EVTCHNOP_alloc_unbound, EVTCHNOP_bind_ipi, EVTCHNOP_bind_vcpu,
+        EVTCHNOP_unmask, EVTCHNOP_reset, EVTCHNOP_init_control, EVTCHNOP_expand_array,
+        EVTCHNOP_set_priority, UNKNOWN_SUBOP,
+    };
+    return hypercall5(__HYPERVISOR_event_channel_op, pick(cmds, ARRAY_SIZE(cmds)),
+                      ptr_arg(64), 0, 0, 0);
+}
+
+static long fuzz_grant_table_op(void)
+{
+    static const uint64_t cmds[] = {
+        GNTTABOP_map_grant_ref, GNTTABOP_unmap_grant_ref, GNTTABOP_setup_table,
+        GNTTABOP_dump_table, GNTTABOP_query_size, GNTTABOP_unmap_and_replace,
+        GNTTABOP_set_version, GNTTABOP_get_status_frames, GNTTABOP_get_version,
+        GNTTABOP_swap_grant_ref, GNTTABOP_cache_flush, UNKNOWN_SUBOP,
+    };
+    uint64_t p = ptr_arg(64);
+    return hypercall5(__HYPERVISOR_grant_table_op, pick(cmds, ARRAY_SIZE(cmds)), p,
+                      count_arg(p, 64), 0, 0);
+}
+
+static long fuzz_vcpu_op(void)
+{
+    static const uint64_t cmds[] = {
+        VCPUOP_initialise, VCPUOP_up, VCPUOP_is_up, VCPUOP_get_runstate_info,
+        VCPUOP_set_periodic_timer, VCPUOP_stop_periodic_timer, VCPUOP_set_singleshot_timer,
+        VCPUOP_stop_singleshot_timer, VCPUOP_get_physid, UNKNOWN_SUBOP,
+    };
+    uint64_t vcpu = rnd() % 4 ? rnd() % 3 : rnd();
+    return hypercall5(__HYPERVISOR_vcpu_op, pick(cmds, ARRAY_SIZE(cmds)), vcpu, ptr_arg(64), 0, 0);
+}
+
+static long fuzz_memory_op(void)
+{
+    /* Queries only; an undefined command keeps its low six bits undefined
+     * too (the bits above them carry a continuation). */
+    static const uint64_t cmds[] = {
+        XENMEM_maximum_ram_page, XENMEM_current_reservation, XENMEM_maximum_reservation,
+        XENMEM_memory_map, XENMEM_machine_memory_map, XENMEM_maximum_gpfn, 63,
+    };
+    uint64_t cmd = pick(cmds, ARRAY_SIZE(cmds));
+    if (cmd == 63)
+        cmd |= rnd() << 6;
+    return hypercall5(__HYPERVISOR_memory_op, cmd, ptr_arg(64), 0, 0, 0);
+}
+
+static long fuzz_hvm_op(void)
+{
+    static const uint64_t cmds[] = { HVMOP_get_param, 0xfe, UNKNOWN_SUBOP };
+    return hypercall5(__HYPERVISOR_hvm_op, pick(cmds, ARRAY_SIZE(cmds)), ptr_arg(64), 0, 0, 0);
+}
+
+/* Hypercalls Keel does not implement, and numbers beyond the table. */
+static long fuzz_other(void)
+{
+    static const uint64_t numbers[] = {
+        __HYPERVISOR_set_timer_op, __HYPERVISOR_multicall, __HYPERVISOR_physdev_op,
+        __HYPERVISOR_platform_op, __HYPERVISOR_mmu_update, __HYPERVISOR_domctl,
+        __HYPERVISOR_sysctl, __HYPERVISOR_xsm_op, __HYPERVISOR_argo_op, 55, 63, 64, 4095,
+    };
+    return hypercall5((unsigned int)pick(numbers, ARRAY_SIZE(numbers)), rnd(), ptr_arg(64),
+                      rnd(), rnd(), rnd());
+}
+
+static long (*const fuzzers[])(void) = {
+    fuzz_xen_version, fuzz_console_io, fuzz_sched_op, fuzz_event_channel_op,
+    fuzz_grant_table_op, fuzz_vcpu_op, fuzz_memory_op, fuzz_hvm_op, fuzz_other,
+};
+
+static bool guards_intact(void)
+{
+    for (unsigned int i = 0; i < PAGE; i++)
+        if (area[i] != GUARD_BYTE || area[PAGE + SCRATCH + i] != GUARD_BYTE)
+            return false;
+    return true;
+}
+
+void test_main(void)
+{
+    unsigned int calls[ARRAY_SIZE(fuzzers)] = { 0 }, ok = 0, errors = 0;
+
+    memset(area, GUARD_BYTE, sizeof(area));
+    for (unsigned int i = 0; i < CALLS; i++) {
+        unsigned int which = (unsigned int)(rnd() % ARRAY_SIZE(fuzzers));
+        long rc;
+
+        if (i % 64 == 0)
+            refill_scratch();
+        rc = fuzzers[which]();
+        calls[which]++;
+        if (rc >= 0)
+            ok++;
+        else
+            errors++;
+        CHECK(rc >= -MAX_ERRNO, "call %u (fuzzer %u) returned %ld: not an error code", i,
+              which, rc);
+    }
+    printf("hcfuzz: %u calls, %u succeeded, %u refused\n", CALLS, ok, errors);
+    for (unsigned int i = 0; i < ARRAY_SIZE(fuzzers); i++)
+        CHECK(calls[i] > CALLS / ARRAY_SIZE(fuzzers) / 2, "fuzzer %u ran only %u times", i,
+              calls[i]);
+    CHECK(guards_intact(), "memory beside the scratch area was written");
+    printf("hcfuzz: guard pages intact\n");
+    CHECK(hyp_xen_version(XENVER_version, 0) > 0, "xen_version fails after the fuzzing");
+    printf("hcfuzz: hypercalls still answer\n");
+}
