@@ -12,6 +12,9 @@
  * area; NMIs to itself.  Every other implemented sub-op and many undefined
  * ones are called.
  *
+ * "seed=N" on the kernel's command line changes the sequence (two domains
+ * fuzzing side by side use different ones).
+ *
  * The test checks that every call returns (Keel neither hangs nor crashes),
  * that each result is 0, a positive count or one of Xen's error codes,
  * that nothing outside the scratch area changed (guard pages around it),
@@ -25,6 +28,7 @@
 #include <public/vcpu.h>
 #include <public/version.h>
 #include "guest.h"
+#include "guest_opts.h"
 #include "paging.h"
 
 const char test_title[] = "hcfuzz";
@@ -193,10 +197,26 @@ static bool guards_intact(void)
     return true;
 }
 
+static void seed_from_cmdline(void)
+{
+    char buf[24];
+    uint64_t seed = 0;
+
+    if (!guest_opt_value("seed", buf, sizeof(buf)))
+        return;
+    for (const char *c = buf; *c >= '0' && *c <= '9'; c++)
+        seed = seed * 10 + (uint64_t)(*c - '0');
+    rng_state ^= seed * 0xbf58476d1ce4e5b9ull;
+    if (!rng_state)
+        rng_state = 1;
+    printf("hcfuzz: seed %s\n", buf);
+}
+
 void test_main(void)
 {
     unsigned int calls[ARRAY_SIZE(fuzzers)] = { 0 }, ok = 0, errors = 0;
 
+    seed_from_cmdline();
     memset(area, GUARD_BYTE, sizeof(area));
     for (unsigned int i = 0; i < CALLS; i++) {
         unsigned int which = (unsigned int)(rnd() % ARRAY_SIZE(fuzzers));

@@ -24,3 +24,18 @@ def test_random_hypercalls_leave_keel_and_the_guest_intact(boot):
     assert 0 <= lost <= 8, f"{lost} pages did not come back"
     assert q.wait_exit(STEP_TIMEOUT) == 0
     assert not re.search(r"^(FAULT|panic)", q.output, re.M), "Keel faulted"
+
+
+def test_two_domains_fuzzing_side_by_side(boot):
+    """Two vCPUs each, different seeds, on two CPUs: cross-domain event
+    channel and grant operations with random domain IDs and ports race."""
+    mods = [guest_kernel("test-hcfuzz") + f",mem=32M vcpus=2 -- seed={s}" for s in (1, 2)]
+    q = boot("dom0less", modules=mods, smp=2)
+    before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
+    q.expect_all([GUEST_SUCCESS.format(1), GUEST_SUCCESS.format(2)], BOOT_TIMEOUT)
+    after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
+                     STEP_TIMEOUT)
+    lost = int(before.group(1)) - int(after.group(1))
+    assert 0 <= lost <= 8, f"{lost} pages did not come back"
+    assert q.wait_exit(STEP_TIMEOUT) == 0
+    assert not re.search(r"^(FAULT|panic)", q.output, re.M), "Keel faulted"
