@@ -79,6 +79,17 @@ static uint32_t unconvert(uint32_t stored, uint32_t next_insn, uint32_t history)
     return target;
 }
 
+/* True if one of the eight bytes at p is E8 or E9 (they differ in bit 0
+ * only: OR it in, then look for a byte equal to E9). */
+static bool word_has_call_or_jmp(const uint8_t *p)
+{
+    uint64_t w;
+
+    __builtin_memcpy(&w, p, 8);
+    w = (w | 0x0101010101010101ull) ^ 0xE9E9E9E9E9E9E9E9ull;
+    return ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) != 0;
+}
+
 void bcj_x86_decode(uint8_t *buf, size_t len, uint32_t start_offset)
 {
     uint32_t history = 0;
@@ -86,6 +97,10 @@ void bcj_x86_decode(uint8_t *buf, size_t len, uint32_t start_offset)
     size_t pos = 0;
 
     while (len >= 5 && pos <= len - 5) {
+        if (pos + 8 <= len && !word_has_call_or_jmp(&buf[pos])) {
+            pos += 8;               /* most of the stream: eight bytes a step */
+            continue;
+        }
         if (buf[pos] != 0xE8 && buf[pos] != 0xE9) {
             pos++;
             continue;
