@@ -49,7 +49,9 @@ struct evtchn {
 };
 
 struct evtchn_domain {
-    spinlock_t lock;            /* the event lock: ports and VIRQ table */
+    rwlock_t lock;              /* the event lock: ports and VIRQ table;
+                                   read-held to send and unmask (atomic
+                                   bit changes), write-held to change ports */
     bool dying;                 /* teardown begun: no new ports */
     uint32_t valid_ports;       /* ports below it have a bucket */
     struct evtchn *buckets[NR_BUCKETS];
@@ -242,13 +244,13 @@ void evtchn_dump(struct domain *d)
     printk("d%u: event channels%s\n", d->domid, si ? "" : " (no shared_info yet)");
     if (!ed)
         return;
-    spin_lock(&ed->lock);
+    read_lock(&ed->lock);
     for (uint32_t port = 1; port < ed->valid_ports; port++) {
         const struct evtchn *chn = chn_of(ed, port);
         if (chn->state != ECS_FREE && chn->state != ECS_RESERVED)
             dump_port(chn, port, si);
     }
-    spin_unlock(&ed->lock);
+    read_unlock(&ed->lock);
 }
 
 /* ---- Locking two domains ----------------------------------------------- */
@@ -257,21 +259,21 @@ void evtchn_dump(struct domain *d)
 static void lock_pair(struct domain *a, struct domain *b)
 {
     if (a == b) {
-        spin_lock(&a->evtchn->lock);
+        write_lock(&a->evtchn->lock);
     } else if (a->domid < b->domid) {
-        spin_lock(&a->evtchn->lock);
-        spin_lock(&b->evtchn->lock);
+        write_lock(&a->evtchn->lock);
+        write_lock(&b->evtchn->lock);
     } else {
-        spin_lock(&b->evtchn->lock);
-        spin_lock(&a->evtchn->lock);
+        write_lock(&b->evtchn->lock);
+        write_lock(&a->evtchn->lock);
     }
 }
 
 static void unlock_pair(struct domain *a, struct domain *b)
 {
     if (a != b)
-        spin_unlock(&b->evtchn->lock);
-    spin_unlock(&a->evtchn->lock);
+        write_unlock(&b->evtchn->lock);
+    write_unlock(&a->evtchn->lock);
 }
 
 /* The domain a sub-op names (DOMID_SELF, itself, or any for dom0), with
@@ -337,16 +339,16 @@ static long close_port(struct domain *d, uint32_t port)
     struct domain *rd = d;
     struct evtchn *chn;
 
-    spin_lock(&ed->lock);
+    write_lock(&ed->lock);
     if (!port_valid(ed, port) || chn_of(ed, port)->state == ECS_FREE ||
         chn_of(ed, port)->state == ECS_RESERVED) {
-        spin_unlock(&ed->lock);
+        write_unlock(&ed->lock);
         return -EINVAL;
     }
     chn = chn_of(ed, port);
     if (chn->state == ECS_INTERDOMAIN && chn->remote_dom != d) {
         rd = chn->remote_dom;
-        spin_unlock(&ed->lock);
+        write_unlock(&ed->lock);
         lock_pair(d, rd);
     }
     if (chn->state == ECS_INTERDOMAIN)
@@ -375,7 +377,7 @@ static long op_alloc_unbound(struct vcpu *v, void *arg)
     spin_lock(&evtchn_global_lock);
     rc = target_domain(v, a->dom, &d);
     if (rc == 0) {
-        spin_lock(&d->evtchn->lock);
+        write_lock(&d->evtchn->lock);
         port = get_free_port(d->evtchn);
         if (port >= 0) {
             struct evtchn *chn = chn_of(d->evtchn, (uint32_t)port);
@@ -384,7 +386,7 @@ static long op_alloc_unbound(struct vcpu *v, void *arg)
             a->port = (uint32_t)port;
         }
         rc = port < 0 ? port : 0;
-        spin_unlock(&d->evtchn->lock);
+        write_unlock(&d->evtchn->lock);
     }
     spin_unlock(&evtchn_global_lock);
     return rc;
@@ -442,7 +444,7 @@ static long op_bind_virq(struct vcpu *v, void *arg)
         return -EINVAL;
     if (!vcpu_valid(v->domain, a->vcpu))
         return -ENOENT;
-    spin_lock(&ed->lock);
+    write_lock(&ed->lock);
     port = ed->virq_port[a->vcpu][a->virq] ? -EEXIST : get_free_port(ed);
     if (port >= 0) {
         *chn_of(ed, (uint32_t)port) = (struct evtchn){
@@ -450,7 +452,7 @@ static long op_bind_virq(struct vcpu *v, void *arg)
         ed->virq_port[a->vcpu][a->virq] = (uint16_t)port;
         a->port = (uint32_t)port;
     }
-    spin_unlock(&ed->lock);
+    write_unlock(&ed->lock);
     return port < 0 ? port : 0;
 }
 
@@ -462,14 +464,14 @@ static long op_bind_ipi(struct vcpu *v, void *arg)
 
     if (!vcpu_valid(v->domain, a->vcpu))
         return -ENOENT;
-    spin_lock(&ed->lock);
+    write_lock(&ed->lock);
     port = get_free_port(ed);
     if (port >= 0) {
         *chn_of(ed, (uint32_t)port) = (struct evtchn){
             .state = ECS_IPI, .notify_vcpu = (uint16_t)a->vcpu };
         a->port = (uint32_t)port;
     }
-    spin_unlock(&ed->lock);
+    write_unlock(&ed->lock);
     return port < 0 ? port : 0;
 }
 
@@ -491,7 +493,7 @@ static long op_send(struct vcpu *v, void *arg)
     struct evtchn *chn, *rchn;
     long rc = 0;
 
-    spin_lock(&ed->lock);
+    read_lock(&ed->lock);
     chn = port_valid(ed, a->port) ? chn_of(ed, a->port) : NULL;
     switch (chn ? chn->state : ECS_FREE) {
     case ECS_INTERDOMAIN:
@@ -510,7 +512,7 @@ static long op_send(struct vcpu *v, void *arg)
         rc = -EINVAL;
         break;
     }
-    spin_unlock(&ed->lock);
+    read_unlock(&ed->lock);
     return rc;
 }
 
@@ -543,12 +545,12 @@ static long op_status(struct vcpu *v, void *arg)
     spin_lock(&evtchn_global_lock);
     rc = target_domain(v, a->dom, &d);
     if (rc == 0) {
-        spin_lock(&d->evtchn->lock);
+        read_lock(&d->evtchn->lock);
         if (port_valid(d->evtchn, a->port))
             fill_status(a, chn_of(d->evtchn, a->port));
         else
             rc = -EINVAL;
-        spin_unlock(&d->evtchn->lock);
+        read_unlock(&d->evtchn->lock);
     }
     spin_unlock(&evtchn_global_lock);
     return rc;
@@ -563,7 +565,7 @@ static long op_bind_vcpu(struct vcpu *v, void *arg)
 
     if (!vcpu_valid(v->domain, a->vcpu))
         return -ENOENT;
-    spin_lock(&ed->lock);
+    write_lock(&ed->lock);
     chn = port_valid(ed, a->port) ? chn_of(ed, a->port) : NULL;
     switch (chn ? chn->state : ECS_FREE) {
     case ECS_VIRQ:
@@ -580,7 +582,7 @@ static long op_bind_vcpu(struct vcpu *v, void *arg)
         rc = -EINVAL;
         break;
     }
-    spin_unlock(&ed->lock);
+    write_unlock(&ed->lock);
     return rc;
 }
 
@@ -590,12 +592,12 @@ static long op_unmask(struct vcpu *v, void *arg)
     struct evtchn_domain *ed = v->domain->evtchn;
     long rc = 0;
 
-    spin_lock(&ed->lock);
+    read_lock(&ed->lock);
     if (port_valid(ed, a->port))
         unmask_port(v->domain, chn_of(ed, a->port), a->port);
     else
         rc = -EINVAL;
-    spin_unlock(&ed->lock);
+    read_unlock(&ed->lock);
     return rc;
 }
 
@@ -673,11 +675,11 @@ void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq)
 
     if (!ed || virq >= EVTCHN_NR_VIRQS)
         return;
-    spin_lock(&ed->lock);
+    read_lock(&ed->lock);
     port = ed->virq_port[v->vcpu_id][virq];
     if (port)
         set_pending(d, v->vcpu_id, port);
-    spin_unlock(&ed->lock);
+    read_unlock(&ed->lock);
 }
 
 void send_guest_global_virq(struct domain *d, uint32_t virq)
@@ -687,11 +689,11 @@ void send_guest_global_virq(struct domain *d, uint32_t virq)
 
     if (!ed || virq >= EVTCHN_NR_VIRQS || !virq_is_global(virq))
         return;
-    spin_lock(&ed->lock);
+    read_lock(&ed->lock);
     port = ed->virq_port[0][virq];
     if (port)
         set_pending(d, chn_of(ed, port)->notify_vcpu, port);
-    spin_unlock(&ed->lock);
+    read_unlock(&ed->lock);
 }
 
 /* ---- Lifecycle --------------------------------------------------------- */
@@ -702,7 +704,7 @@ int evtchn_domain_init(struct domain *d)
 
     if (!ed)
         return -ENOMEM;
-    spin_lock_init(&ed->lock, "event", 0);
+    rwlock_init(&ed->lock, "event", 0);
     if (get_free_port(ed) != 0) {
         xfree(ed);
         return -ENOMEM;
@@ -719,9 +721,9 @@ void evtchn_domain_destroy(struct domain *d)
     if (!ed)
         return;
     spin_lock(&evtchn_global_lock);
-    spin_lock(&ed->lock);
+    write_lock(&ed->lock);
     ed->dying = true;
-    spin_unlock(&ed->lock);
+    write_unlock(&ed->lock);
     close_all(d);
     d->evtchn = NULL;
     spin_unlock(&evtchn_global_lock);
