@@ -28,6 +28,26 @@ GUEST_KERNELS = REPO / "build" / "guest-drivers"
 GUEST_SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"
 
 
+# Boot domains (dom0less): the free pages before they are built and after
+# they have all ended.  A few pages may stay with Keel: xmalloc keeps a
+# partly used page per size class.
+PAGES_BEFORE = r"^domain: (\d+) pages free before the boot domains"
+ALL_ENDED = r"^domain: every domain has ended \(all powered off\); (\d+) pages free"
+PAGES_KEPT_MAX = 8
+
+
+def free_pages_before(q):
+    """The free page count Keel prints before it builds the boot domains."""
+    return int(q.expect(PAGES_BEFORE, BOOT_TIMEOUT).group(1))
+
+
+def expect_pages_back(q, before, timeout=BOOT_TIMEOUT):
+    """Wait until every boot domain has powered off, then check that their
+    memory came back (all but PAGES_KEPT_MAX pages at most)."""
+    lost = before - int(q.expect(ALL_ENDED, timeout).group(1))
+    assert 0 <= lost <= PAGES_KEPT_MAX, f"{lost} pages did not come back"
+
+
 def guest_kernel(name):
     """The path of build/guest-drivers/<name>; the test FAILS if it is missing."""
     import pytest

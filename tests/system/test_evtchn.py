@@ -7,7 +7,8 @@ arguments.  With one and two vCPUs, and two such domains at once (their
 ports torn down with them, every page back)."""
 import pytest
 
-from keel_system import BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, guest_kernel
+from keel_system import (BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, expect_pages_back,
+                         free_pages_before, guest_kernel)
 
 
 
@@ -34,9 +35,6 @@ def test_evtchn_kernel(boot, vcpus, smp):
 def test_two_evtchn_domains_and_pages_back(boot):
     mods = [guest_kernel("test-evtchn") + ",mem=32M vcpus=2", guest_kernel("test-evtchn") + ",mem=32M vcpus=2"]
     q = boot("dom0less", modules=mods, smp=2)
-    before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
-    after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
-                     BOOT_TIMEOUT)
-    lost = int(before.group(1)) - int(after.group(1))
-    assert 0 <= lost <= 8, f"{lost} pages did not come back"
+    before = free_pages_before(q)
+    expect_pages_back(q, before)
     assert q.wait_exit(STEP_TIMEOUT) == 0

@@ -7,21 +7,19 @@ outside the buffers it was given, keep working, and get every page back
 when the domain ends."""
 import re
 
-from keel_system import BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, guest_kernel
+from keel_system import (BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, expect_pages_back,
+                         free_pages_before, guest_kernel)
 
 
 def test_random_hypercalls_leave_keel_and_the_guest_intact(boot):
     q = boot("dom0less", modules=[guest_kernel("test-hcfuzz") + ",mem=32M"], smp=2)
-    before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
+    before = free_pages_before(q)
     m = q.expect(r"^\(d1\) hcfuzz: 20000 calls, (\d+) succeeded, (\d+) refused", BOOT_TIMEOUT)
     assert int(m.group(1)) > 0 and int(m.group(2)) > 0
     q.expect(r"^\(d1\) hcfuzz: guard pages intact", STEP_TIMEOUT)
     q.expect(r"^\(d1\) hcfuzz: hypercalls still answer", STEP_TIMEOUT)
     q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
-    after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
-                     STEP_TIMEOUT)
-    lost = int(before.group(1)) - int(after.group(1))
-    assert 0 <= lost <= 8, f"{lost} pages did not come back"
+    expect_pages_back(q, before)
     assert q.wait_exit(STEP_TIMEOUT) == 0
     assert not re.search(r"^(FAULT|panic)", q.output, re.M), "Keel faulted"
 
@@ -31,11 +29,8 @@ def test_two_domains_fuzzing_side_by_side(boot):
     channel and grant operations with random domain IDs and ports race."""
     mods = [guest_kernel("test-hcfuzz") + f",mem=32M vcpus=2 -- seed={s}" for s in (1, 2)]
     q = boot("dom0less", modules=mods, smp=2)
-    before = q.expect(r"^domain: (\d+) pages free before the boot domains", BOOT_TIMEOUT)
+    before = free_pages_before(q)
     q.expect_all([GUEST_SUCCESS.format(1), GUEST_SUCCESS.format(2)], BOOT_TIMEOUT)
-    after = q.expect(r"^domain: every domain has ended \(all powered off\); (\d+) pages free",
-                     STEP_TIMEOUT)
-    lost = int(before.group(1)) - int(after.group(1))
-    assert 0 <= lost <= 8, f"{lost} pages did not come back"
+    expect_pages_back(q, before)
     assert q.wait_exit(STEP_TIMEOUT) == 0
     assert not re.search(r"^(FAULT|panic)", q.output, re.M), "Keel faulted"
