@@ -58,11 +58,10 @@ uint32_t softirq_pending(unsigned int cpu)
     return __atomic_load_n(&softirq_cpus[cpu].pending, __ATOMIC_ACQUIRE);
 }
 
-/* Clear and return the highest-priority pending softirq not in keep, or
- * NR_SOFTIRQS. */
-static unsigned int softirq_take_next(struct softirq_cpu *sc, uint32_t keep)
+/* Clear and return the highest-priority pending softirq, or NR_SOFTIRQS. */
+static unsigned int softirq_take_next(struct softirq_cpu *sc)
 {
-    uint32_t pending = __atomic_load_n(&sc->pending, __ATOMIC_ACQUIRE) & ~keep;
+    uint32_t pending = __atomic_load_n(&sc->pending, __ATOMIC_ACQUIRE);
     unsigned int nr;
 
     if (pending == 0)
@@ -84,7 +83,7 @@ static void softirq_run_one(unsigned int nr)
     fn();
 }
 
-void do_softirq_except(uint32_t keep)
+void do_softirq(void)
 {
     struct softirq_cpu *sc = &softirq_cpus[smp_processor_id()];
     unsigned int nr;
@@ -93,14 +92,9 @@ void do_softirq_except(uint32_t keep)
     if (sc->in_softirq)
         return;
     sc->in_softirq = true;
-    while ((nr = softirq_take_next(sc, keep)) < NR_SOFTIRQS)
+    while ((nr = softirq_take_next(sc)) < NR_SOFTIRQS)
         softirq_run_one(nr);
     sc->in_softirq = false;
-}
-
-void do_softirq(void)
-{
-    do_softirq_except(0);
 }
 
 void softirq_leave_noreturn(void)

@@ -196,31 +196,6 @@ TEST(softirq_priority_order)
     CHECK_EQ(nr_sirq, 4);
 }
 
-static void sirq_raises_2(void)
-{
-    sirq_log(5);
-    raise_softirq(2);           /* raised while running: kept too */
-}
-
-TEST(softirq_except_leaves_the_kept_ones_pending)
-{
-    open_softirq(0, sirq_0);
-    open_softirq(2, sirq_2);
-    open_softirq(5, sirq_raises_2);
-    raise_softirq(2);
-    raise_softirq(5);
-    raise_softirq(0);
-    do_softirq_except(1u << 2);
-    CHECK_EQ(nr_sirq, 2);
-    CHECK_EQ(sirq_order[0], 0);
-    CHECK_EQ(sirq_order[1], 5);
-    CHECK_EQ(softirq_pending(0), 1u << 2);   /* what a vCPU's run loop leaves for */
-    do_softirq();
-    CHECK_EQ(nr_sirq, 3);
-    CHECK_EQ(sirq_order[2], 2);
-    CHECK_EQ(softirq_pending(0), 0);
-}
-
 TEST(softirq_remote_raise_wakes_only_remote)
 {
     open_softirq(SCHEDULE_SOFTIRQ, sirq_5);

@@ -43,9 +43,6 @@ uint32_t softirq_pending(unsigned int cpu);
  * nested call (from inside a handler) returns at once.
  */
 void do_softirq(void);
-/* The same, leaving the softirqs of mask 'keep' pending (a vCPU's run loop
- * runs timers in place and leaves its CPU only for SCHEDULE_SOFTIRQ). */
-void do_softirq_except(uint32_t keep);
 
 /*
  * For a softirq handler that leaves without returning to do_softirq() (the

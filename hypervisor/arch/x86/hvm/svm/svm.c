@@ -429,17 +429,8 @@ void hvm_vcpu_run(struct vcpu *v)
     unsigned int cpu = smp_processor_id();
 
     hvm_vcpu_restore_fpu(v);
-    while (v->state == VCPU_RUNNING && v->domain->state == DOMAIN_RUNNING) {
-        uint32_t pending = softirq_pending(cpu);
-
-        if (pending & (1u << SCHEDULE_SOFTIRQ))
-            break;                      /* slice over, or another vCPU to run */
-        if (pending) {
-            /* Timers and the like run here, the vCPU staying on its CPU
-             * (Keel's own code uses no FPU state); then look again. */
-            do_softirq_except(1u << SCHEDULE_SOFTIRQ);
-            continue;
-        }
+    while (v->state == VCPU_RUNNING && v->domain->state == DOMAIN_RUNNING &&
+           !softirq_pending(cpu)) {
         svm_enter_guest(v, cpu);
         svm_handle_exit(v);
     }
