@@ -49,9 +49,7 @@ struct evtchn {
 };
 
 struct evtchn_domain {
-    rwlock_t lock;              /* the event lock: ports and VIRQ table;
-                                   read-held to send and unmask (atomic
-                                   bit changes), write-held to change ports */
+    spinlock_t lock;            /* the event lock: ports and VIRQ table */
     bool dying;                 /* teardown begun: no new ports */
     uint32_t valid_ports;       /* ports below it have a bucket */
     struct evtchn *buckets[NR_BUCKETS];
@@ -244,13 +242,13 @@ void evtchn_dump(struct domain *d)
     printk("d%u: event channels%s\n", d->domid, si ? "" : " (no shared_info yet)");
     if (!ed)
         return;
-    read_lock(&ed->lock);
+    spin_lock(&ed->lock);
     for (uint32_t port = 1; port < ed->valid_ports; port++) {
         const struct evtchn *chn = chn_of(ed, port);
         if (chn->state != ECS_FREE && chn->state != ECS_RESERVED)
             dump_port(chn, port, si);
     }
-    read_unlock(&ed->lock);
+    spin_unlock(&ed->lock);
 }
 
 /* ---- Locking two domains ----------------------------------------------- */
@@ -259,21 +257,21 @@ void evtchn_dump(struct domain *d)
 static void lock_pair(struct domain *a, struct domain *b)
 {
     if (a == b) {
-        write_lock(&a->evtchn->lock);
+        spin_lock(&a->evtchn->lock);
     } else if (a->domid < b->domid) {
-        write_lock(&a->evtchn->lock);
-        write_lock(&b->evtchn->lock);
+        spin_lock(&a->evtchn->lock);
+        spin_lock(&b->evtchn->lock);
     } else {
-        write_lock(&b->evtchn->lock);
-        write_lock(&a->evtchn->lock);
+        spin_lock(&b->evtchn->lock);
+        spin_lock(&a->evtchn->lock);
     }
 }
 
 static void unlock_pair(struct domain *a, struct domain *b)
 {
     if (a != b)
-        write_unlock(&b->evtchn->lock);
-    write_unlock(&a->evtchn->lock);
+        spin_unlock(&b->evtchn->lock);
+    spin_unlock(&a->evtchn->lock);
 }
 
 /* The domain a sub-op names (DOMID_SELF, itself, or any for dom0), with
@@ -339,16 +337,16 @@ static long close_port(struct domain *d, uint32_t port)
     struct domain *rd = d;
     struct evtchn *chn;
 
-    write_lock(&ed->lock);
+    spin_lock(&ed->lock);
     if (!port_valid(ed, port) || chn_of(ed, port)->state == ECS_FREE ||
         chn_of(ed, port)->state == ECS_RESERVED) {
-        write_unlock(&ed->lock);
+        spin_unlock(&ed->lock);
         return -EINVAL;
     }
     chn = chn_of(ed, port);
     if (chn->state == ECS_INTERDOMAIN && chn->remote_dom != d) {
         rd = chn->remote_dom;
-        write_unlock(&ed->lock);
+        spin_unlock(&ed->lock);
         lock_pair(d, rd);
     }
     if (chn->state == ECS_INTERDOMAIN)
@@ -377,7 +375,7 @@ static long op_alloc_unbound(struct vcpu *v, void *arg)
     spin_lock(&evtchn_global_lock);
     rc = target_domain(v, a->dom, &d);
     if (rc == 0) {
-        write_lock(&d->evtchn->lock);
+        spin_lock(&d->evtchn->lock);
         port = get_free_port(d->evtchn);
         if (port >= 0) {
             struct evtchn *chn = chn_of(d->evtchn, (uint32_t)port);
@@ -386,7 +384,7 @@ static long op_alloc_unbound(struct vcpu *v, void *arg)
             a->port = (uint32_t)port;
         }
         rc = port < 0 ? port : 0;
-        write_unlock(&d->evtchn->lock);
+        spin_unlock(&d->evtchn->lock);
     }
     spin_unlock(&evtchn_global_lock);
     return rc;
@@ -444,7 +442,7 @@ static long op_bind_virq(struct vcpu *v, void *arg)
         return -EINVAL;
     if (!vcpu_valid(v->domain, a->vcpu))
         return -ENOENT;
-    write_lock(&ed->lock);
+    spin_lock(&ed->lock);
     port = ed->virq_port[a->vcpu][a->virq] ? -EEXIST : get_free_port(ed);
     if (port >= 0) {
         *chn_of(ed, (uint32_t)port) = (struct evtchn){
@@ -452,7 +450,7 @@ static long op_bind_virq(struct vcpu *v, void *arg)
         ed->virq_port[a->vcpu][a->virq] = (uint16_t)port;
         a->port = (uint32_t)port;
     }
-    write_unlock(&ed->lock);
+    spin_unlock(&ed->lock);
     return port < 0 ? port : 0;
 }
 
@@ -464,14 +462,14 @@ static long op_bind_ipi(struct vcpu *v, void *arg)
 
     if (!vcpu_valid(v->domain, a->vcpu))
         return -ENOENT;
-    write_lock(&ed->lock);
+    spin_lock(&ed->lock);
     port = get_free_port(ed);
     if (port >= 0) {
         *chn_of(ed, (uint32_t)port) = (struct evtchn){
             .state = ECS_IPI, .notify_vcpu = (uint16_t)a->vcpu };
         a->port = (uint32_t)port;
     }
-    write_unlock(&ed->lock);
+    spin_unlock(&ed->lock);
     return port < 0 ? port : 0;
 }
 
@@ -493,7 +491,7 @@ static long op_send(struct vcpu *v, void *arg)
     struct evtchn *chn, *rchn;
     long rc = 0;
 
-    read_lock(&ed->lock);
+    spin_lock(&ed->lock);
     chn = port_valid(ed, a->port) ? chn_of(ed, a->port) : NULL;
     switch (chn ? chn->state : ECS_FREE) {
     case ECS_INTERDOMAIN:
@@ -512,7 +510,7 @@ static long op_send(struct vcpu *v, void *arg)
         rc = -EINVAL;
         break;
     }
-    read_unlock(&ed->lock);
+    spin_unlock(&ed->lock);
     return rc;
 }
 
@@ -545,12 +543,12 @@ static long op_status(struct vcpu *v, void *arg)
     spin_lock(&evtchn_global_lock);
     rc = target_domain(v, a->dom, &d);
     if (rc == 0) {
-        read_lock(&d->evtchn->lock);
+        spin_lock(&d->evtchn->lock);
         if (port_valid(d->evtchn, a->port))
             fill_status(a, chn_of(d->evtchn, a->port));
         else
             rc = -EINVAL;
-        read_unlock(&d->evtchn->lock);
+        spin_unlock(&d->evtchn->lock);
     }
     spin_unlock(&evtchn_global_lock);
     return rc;
@@ -565,7 +563,7 @@ static long op_bind_vcpu(struct vcpu *v, void *arg)
 
     if (!vcpu_valid(v->domain, a->vcpu))
         return -ENOENT;
-    write_lock(&ed->lock);
+    spin_lock(&ed->lock);
     chn = port_valid(ed, a->port) ? chn_of(ed, a->port) : NULL;
     switch (chn ? chn->state : ECS_FREE) {
     case ECS_VIRQ:
@@ -582,7 +580,7 @@ static long op_bind_vcpu(struct vcpu *v, void *arg)
         rc = -EINVAL;
         break;
     }
-    write_unlock(&ed->lock);
+    spin_unlock(&ed->lock);
     return rc;
 }
 
@@ -592,12 +590,12 @@ static long op_unmask(struct vcpu *v, void *arg)
     struct evtchn_domain *ed = v->domain->evtchn;
     long rc = 0;
 
-    read_lock(&ed->lock);
+    spin_lock(&ed->lock);
     if (port_valid(ed, a->port))
         unmask_port(v->domain, chn_of(ed, a->port), a->port);
     else
         rc = -EINVAL;
-    read_unlock(&ed->lock);
+    spin_unlock(&ed->lock);
     return rc;
 }
 
@@ -675,11 +673,11 @@ void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq)
 
     if (!ed || virq >= EVTCHN_NR_VIRQS)
         return;
-    read_lock(&ed->lock);
+    spin_lock(&ed->lock);
     port = ed->virq_port[v->vcpu_id][virq];
     if (port)
         set_pending(d, v->vcpu_id, port);
-    read_unlock(&ed->lock);
+    spin_unlock(&ed->lock);
 }
 
 void send_guest_global_virq(struct domain *d, uint32_t virq)
@@ -689,11 +687,11 @@ void send_guest_global_virq(struct domain *d, uint32_t virq)
 
     if (!ed || virq >= EVTCHN_NR_VIRQS || !virq_is_global(virq))
         return;
-    read_lock(&ed->lock);
+    spin_lock(&ed->lock);
     port = ed->virq_port[0][virq];
     if (port)
         set_pending(d, chn_of(ed, port)->notify_vcpu, port);
-    read_unlock(&ed->lock);
+    spin_unlock(&ed->lock);
 }
 
 /* ---- Lifecycle --------------------------------------------------------- */
@@ -704,7 +702,7 @@ int evtchn_domain_init(struct domain *d)
 
     if (!ed)
         return -ENOMEM;
-    rwlock_init(&ed->lock, "event", 0);
+    spin_lock_init(&ed->lock, "event", 0);
     if (get_free_port(ed) != 0) {
         xfree(ed);
         return -ENOMEM;
@@ -721,9 +719,9 @@ void evtchn_domain_destroy(struct domain *d)
     if (!ed)
         return;
     spin_lock(&evtchn_global_lock);
-    write_lock(&ed->lock);
+    spin_lock(&ed->lock);
     ed->dying = true;
-    write_unlock(&ed->lock);
+    spin_unlock(&ed->lock);
     close_all(d);
     d->evtchn = NULL;
     spin_unlock(&evtchn_global_lock);

@@ -15,10 +15,7 @@
  * with XENMEM_add_to_physmap, and events sent before then are dropped.  FIFO (init_control) returns -ENOSYS,
  * so Linux stays on 2-level.
  *
- * Locks: a per-domain event lock (a reader/writer lock: sends, unmasks and
- * status queries read, since the bits they change are atomic; anything
- * that binds, moves or closes a port writes) guards the domain's ports and
- * VIRQ table;
+ * Locks: a per-domain event lock guards the domain's ports and VIRQ table;
  * operations that involve a second domain (bind_interdomain, close, reset,
  * status/alloc_unbound on another domain, teardown) also hold one global
  * lock, taken first, and look the other domain up under it, so that no
