@@ -11,7 +11,8 @@
 #include "test.h"
 #include "traps.h"
 
-#define NR_VECTORS 32
+#define NR_VECTORS 32           /* exceptions, each with a handler */
+#define IDT_ENTRIES 256         /* interrupt gates above them: trap_set_interrupt_gate */
 
 struct idt_gate {
     uint16_t offset_low;
@@ -31,7 +32,7 @@ struct extable_entry {
 extern const uint64_t trap_stub_table[NR_VECTORS];
 extern const struct extable_entry __extable_start[], __extable_end[];
 
-static struct idt_gate idt[NR_VECTORS] __attribute__((aligned(16)));
+static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
 static trap_hook_fn current_hook;
 static struct trap_record last_record;
 static bool last_valid;
@@ -62,6 +63,21 @@ void traps_init(void)
         uint64_t base;
     } __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
     asm volatile("lidt %0" :: "m"(idtr));
+}
+
+void trap_set_interrupt_gate(uint8_t vector, void (*entry)(void))
+{
+    uint64_t addr = (uint64_t)(uintptr_t)entry;
+
+    if (vector < NR_VECTORS)
+        test_abort("trap_set_interrupt_gate: vector %u is an exception", vector);
+    idt[vector] = (struct idt_gate){
+        .offset_low = (uint16_t)addr,
+        .selector = GDT_CODE64,
+        .type_attr = 0x8e,
+        .offset_mid = (uint16_t)(addr >> 16),
+        .offset_high = (uint32_t)(addr >> 32),
+    };
 }
 
 void trap_set_hook(trap_hook_fn hook)

@@ -62,6 +62,10 @@ typedef bool (*trap_hook_fn)(struct trap_frame *frame);
 
 void traps_init(void);
 void trap_set_hook(trap_hook_fn hook);
+/* An interrupt gate (DPL0, interrupts off on entry) for vector 32..255 to
+ * entry, an assembly stub that ends in iretq; the other vectors above 31
+ * stay not present. */
+void trap_set_interrupt_gate(uint8_t vector, void (*entry)(void));
 /* The last trap resolved through the exception table, once; false if none. */
 bool trap_take(struct trap_record *out);
 const char *trap_name(unsigned int vector);

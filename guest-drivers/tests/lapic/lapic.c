@@ -87,14 +87,6 @@ asm(".section .rodata\n"
     ".code64\n"
     ".text\n");
 
-struct __attribute__((packed)) idt_gate {
-    uint16_t off_lo, sel;
-    uint8_t ist, attr;
-    uint16_t off_mid;
-    uint32_t off_hi, zero;
-};
-
-static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 static inline uint64_t read_tsc(void)
 {
@@ -112,30 +104,6 @@ static inline uint32_t apic_read(uint32_t reg)
 static inline void apic_write(uint32_t reg, uint32_t v)
 {
     *(volatile uint32_t *)(APIC + reg) = v;
-}
-
-static void set_gate(unsigned int vec, void (*fn)(void), uint16_t cs)
-{
-    uint64_t a = (uint64_t)(uintptr_t)fn;
-
-    idt[vec] = (struct idt_gate){ (uint16_t)a, cs, 0, 0x8e, (uint16_t)(a >> 16),
-                                  (uint32_t)(a >> 32), 0 };
-}
-
-/* Keep the library's 32 exception gates, add ours. */
-static void install_idt(void)
-{
-    struct __attribute__((packed)) { uint16_t limit; uint64_t base; } old, new;
-    uint16_t cs;
-
-    asm volatile("sidt %0" : "=m"(old));
-    asm volatile("mov %%cs, %0" : "=r"(cs));
-    memcpy(idt, (const void *)(uintptr_t)old.base, (size_t)old.limit + 1);
-    set_gate(TIMER_VECTOR, lapic_timer_stub, cs);
-    set_gate(IPI_VECTOR, lapic_ipi_stub, cs);
-    new.limit = sizeof(idt) - 1;
-    new.base = (uint64_t)(uintptr_t)idt;
-    asm volatile("lidt %0" :: "m"(new));
 }
 
 /* HLT with interrupts on until *counter reaches want, at most max_halts. */
@@ -255,7 +223,8 @@ void test_main(void)
 {
     struct cpuid_regs r = cpuid(1);
 
-    install_idt();
+    trap_set_interrupt_gate(TIMER_VECTOR, lapic_timer_stub);
+    trap_set_interrupt_gate(IPI_VECTOR, lapic_ipi_stub);
     check_identity();
     check_one_shot();
     check_periodic();

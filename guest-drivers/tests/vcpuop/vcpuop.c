@@ -43,33 +43,9 @@ asm(".text\n"
     "  pop %rax\n"
     "  iretq\n");
 
-struct __attribute__((packed)) idt_gate {
-    uint16_t off_lo, sel;
-    uint8_t ist, attr;
-    uint16_t off_mid;
-    uint32_t off_hi, zero;
-};
-
-static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct shared_info *const shinfo = (struct shared_info *)shinfo_page;
 static volatile struct vcpu_info *vi = (struct vcpu_info *)shinfo_page;  /* ours: vCPU 0 */
 static struct vcpu_runstate_info runstate __attribute__((aligned(64)));
-
-static void install_idt(void)
-{
-    struct __attribute__((packed)) { uint16_t limit; uint64_t base; } old, new;
-    uint64_t a = (uint64_t)(uintptr_t)upcall_stub;
-    uint16_t cs;
-
-    asm volatile("sidt %0" : "=m"(old));
-    asm volatile("mov %%cs, %0" : "=r"(cs));
-    memcpy(idt, (const void *)(uintptr_t)old.base, (size_t)old.limit + 1);
-    idt[CALLBACK_VECTOR] = (struct idt_gate){ (uint16_t)a, cs, 0, 0x8e, (uint16_t)(a >> 16),
-                                              (uint32_t)(a >> 32), 0 };
-    new.limit = sizeof(idt) - 1;
-    new.base = (uint64_t)(uintptr_t)idt;
-    asm volatile("lidt %0" :: "m"(new));
-}
 
 /* ---- Hypercalls -------------------------------------------------------- */
 
@@ -405,7 +381,7 @@ void test_main(void)
 {
     uint32_t timer_port, ipi;
 
-    install_idt();
+    trap_set_interrupt_gate(CALLBACK_VECTOR, upcall_stub);
     if (!map_shared_info())
         test_skip("no shared_info");
     memset((void *)shinfo->evtchn_mask, 0, sizeof(shinfo->evtchn_mask));
