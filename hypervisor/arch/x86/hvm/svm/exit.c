@@ -15,6 +15,7 @@
 #include <keel/errno.h>
 #include <keel/event.h>
 #include <keel/hypercall.h>
+#include <keel/keyhandler.h>
 #include <keel/lib.h>
 #include <keel/timer.h>
 #include <public/sched.h>
@@ -265,6 +266,7 @@ void svm_handle_exit(struct vcpu *v)
         handle_npf(v);
         break;
     case SVM_EXIT_SHUTDOWN:
+        hvm_vcpu_dump(v);
         domain_crash(v->domain, "triple fault at RIP %lx", vmcb->save.rip);
         break;
     case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:

@@ -410,6 +410,10 @@ static void svm_enter_guest(struct vcpu *v, unsigned int cpu)
     v->hvm.tlb_generation_seen = gen;
     c->eventinj = 0;
     svm_intr_assist(v);
+    if (c->eventinj) {
+        v->hvm.last_eventinj = c->eventinj;
+        v->hvm.last_eventinj_rip = v->hvm.vmcb->save.rip;
+    }
     local_irq_disable();
     __asm__ volatile("clgi" ::: "memory");
     local_irq_enable();             /* GIF=0 holds interrupts until STGI */
@@ -453,6 +457,13 @@ void hvm_vcpu_dump(struct vcpu *v)
     printk("    cr0 %lx cr3 %lx cr4 %lx efer %lx, inject %lx, nmi %d, in guest %d\n",
            vmcb->save.cr0, vmcb->save.cr3, vmcb->save.cr4, vmcb->save.efer,
            v->hvm.pending_event | vmcb->ctl.eventinj, v->hvm.nmi_pending, v->hvm.in_guest);
+    printk("    cs %x/%lx ss %x/%lx tr %x/%lx gdtr %lx/%x idtr %lx/%x\n", vmcb->save.cs.sel,
+           vmcb->save.cs.base, vmcb->save.ss.sel, vmcb->save.ss.base, vmcb->save.tr.sel,
+           vmcb->save.tr.base, vmcb->save.gdtr.base, vmcb->save.gdtr.limit,
+           vmcb->save.idtr.base, vmcb->save.idtr.limit);
+    printk("    exitintinfo %lx, exitinfo %lx %lx, last injected %lx at %lx, cr2 %lx\n",
+           vmcb->ctl.exitintinfo, vmcb->ctl.exitinfo1, vmcb->ctl.exitinfo2,
+           v->hvm.last_eventinj, v->hvm.last_eventinj_rip, vmcb->save.cr2);
     svm_dump_exit_counts(v);
     vlapic_dump(&v->hvm.vlapic);
 }

@@ -38,6 +38,8 @@ struct hvm_vcpu {
     uint64_t asid_generation;   /* of asid_cpu's allocator */
     int32_t asid_cpu;           /* CPU the ASID belongs to, -1 none */
     uint64_t pending_event;     /* EVENTINJ to deliver on the next entry, 0 none */
+    uint64_t last_eventinj;     /* the last event injected, and the RIP it */
+    uint64_t last_eventinj_rip; /* was injected at: for crash reports */
     void *fpu_area;             /* XSAVE (or FXSAVE) image while not running */
     uint64_t xcr0;              /* the guest's XCR0 */
     uint32_t tsc_aux;           /* the guest's TSC_AUX (RDTSCP) */
