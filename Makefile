@@ -48,7 +48,8 @@ ALL_TARGETS   :=
 all: hypervisor-all tools-all
 
 include hypervisor/Rules.mk
-PYTEST_DIRS += tests/system
+# tests/runner: the tests of scripts/run-tests itself (a few seconds).
+PYTEST_DIRS += tests/runner tests/system
 include tests/unit/Rules.mk
 include $(sort $(filter-out tests/unit/Rules.mk,$(wildcard tests/unit/*.mk)))
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
