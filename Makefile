@@ -7,12 +7,15 @@
 #   make iso        build/keel.iso, a GRUB rescue image booting Keel
 #   make run        deps + build + iso + boot Keel in QEMU with the serial console here
 #   make test       deps + build + every test; last line "N passed, N failed"
+#                   (counts and time limits: docs/testing.md)
 #   make install    the hypervisor into /boot and a GRUB menu script into /etc/grub.d
 #
 # Components add themselves through make fragments picked up by wildcard:
 #   hypervisor/Rules.mk, tests/unit/*.mk, xenstored/*.mk, tools/*/*.mk
-# A fragment appends to TEST_PROGRAMS (binaries printing TAP "ok"/"not ok" lines),
-# PYTEST_DIRS (directories of pytest tests) and ALL_TARGETS.
+# A fragment appends to TEST_PROGRAMS (binaries printing TAP: a plan "1..N" and
+# "ok"/"not ok" lines), ABI_PROGRAMS (TAP programs of ABI conformance rows,
+# counted apart from the tests), PYTEST_DIRS (directories of pytest tests, one
+# pytest session each) and ALL_TARGETS.
 
 CROSS_COMPILE ?=
 CC       := $(CROSS_COMPILE)gcc
@@ -37,6 +40,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -DKEEL_HOST
 Q := $(if $(V),,@)
 
 TEST_PROGRAMS :=
+ABI_PROGRAMS  :=
 PYTEST_DIRS   :=
 ALL_TARGETS   :=
 
@@ -44,7 +48,8 @@ ALL_TARGETS   :=
 all: hypervisor-all tools-all
 
 include hypervisor/Rules.mk
-PYTEST_DIRS += tests/system
+# tests/runner: the tests of scripts/run-tests itself (a few seconds).
+PYTEST_DIRS += tests/runner tests/system
 include tests/unit/Rules.mk
 include $(sort $(filter-out tests/unit/Rules.mk,$(wildcard tests/unit/*.mk)))
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
@@ -59,7 +64,7 @@ ALL_TARGETS   += $(GUEST_KERNELS)
 guest-kernels: $(GUEST_KERNELS)
 
 .PHONY: tools-all
-tools-all: $(ALL_TARGETS) $(TEST_PROGRAMS)
+tools-all: $(ALL_TARGETS) $(TEST_PROGRAMS) $(ABI_PROGRAMS)
 
 deps:
 	@scripts/install-deps
@@ -91,14 +96,18 @@ run-demo: deps
 
 # make test: dependencies first, then a full build, then every suite.
 # TESTS=<pattern> narrows to matching unit-test programs and pytest -k expressions.
+# Time limits: KEEL_TEST_TIMEOUT (s per program), KTEST_TIMEOUT (s per unit
+# case), KEEL_PYTEST_TIMEOUT (s per pytest session) in the environment.
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) scripts/run-tests --build $(BUILD) \
 	    $(foreach p,$(TEST_PROGRAMS),--program $(p)) \
+	    $(foreach p,$(ABI_PROGRAMS),--abi $(p)) \
 	    $(foreach d,$(PYTEST_DIRS),--pytest $(d)) $(if $(TESTS),--only '$(TESTS)')
 
 unit-test: all
-	@$(PYTHON) scripts/run-tests --build $(BUILD) $(foreach p,$(TEST_PROGRAMS),--program $(p))
+	@$(PYTHON) scripts/run-tests --build $(BUILD) $(foreach p,$(TEST_PROGRAMS),--program $(p)) \
+	    $(foreach p,$(ABI_PROGRAMS),--abi $(p))
 
 install: $(BUILD)/keel
 	install -D -m 0644 $(BUILD)/keel $(DESTDIR)/boot/keel-$(VERSION)

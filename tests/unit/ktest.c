@@ -1,18 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ktest runner: runs each registered case in its own child process and prints
- * TAP lines.  Exit status is 0 only when every case passed.  An optional
- * argument selects cases whose name contains it.
+ * ktest runner: prints the TAP plan, then runs each registered case in its
+ * own child process (and process group) under a watchdog and prints one TAP
+ * line per case.  Exit status is 0 only when every case passed.  An optional
+ * argument selects cases whose name contains it.  The time limit per case is
+ * KTEST_TIMEOUT seconds (environment; fractions allowed) or
+ * KTEST_DEFAULT_TIMEOUT_MS, unless the case sets its own with
+ * ktest_set_timeout().
  */
 #include "ktest.h"
 
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define KTEST_MAX 1024
 #define KTEST_LOG_SIZE (256 * 1024)
+#define KTEST_DEFAULT_TIMEOUT_MS 120000u
+#define KTEST_TICK_NS 100000000l        /* the watchdog re-reads the limit */
 
 struct ktest_case {
     const char *file;
@@ -24,6 +36,11 @@ static struct ktest_case cases[KTEST_MAX];
 static int nr_cases;
 static char log_buf[KTEST_LOG_SIZE];
 static size_t log_len;
+
+/* The running case's time limit in milliseconds (0: none): shared memory,
+ * set by the runner before each fork, changed by the case, read by the
+ * watchdog. */
+static uint32_t *case_timeout_ms;
 
 void ktest_register(const char *file, const char *name, ktest_fn fn)
 {
@@ -46,6 +63,15 @@ void ktest_fail_eq(const char *file, int line, const char *a, const char *b,
     fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %s (0x%llx != 0x%llx)\n",
             file, line, a, b, va, vb);
     exit(1);
+}
+
+void ktest_set_timeout(uint32_t seconds)
+{
+    uint64_t ms = (uint64_t)seconds * 1000u;
+
+    if (case_timeout_ms)
+        __atomic_store_n(case_timeout_ms, ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms,
+                         __ATOMIC_RELAXED);
 }
 
 bool ktest_log_contains(const char *needle)
@@ -87,38 +113,151 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* KTEST_TIMEOUT in milliseconds, or the default; exits on a bad value. */
+static uint32_t default_timeout_ms(void)
+{
+    const char *text = getenv("KTEST_TIMEOUT");
+    double seconds;
+    char *end;
+
+    if (!text || !*text)
+        return KTEST_DEFAULT_TIMEOUT_MS;
+    errno = 0;
+    seconds = strtod(text, &end);
+    if (errno || *end || !isfinite(seconds) || seconds < 0 ||
+        seconds * 1000.0 > (double)UINT32_MAX) {
+        fprintf(stderr, "ktest: KTEST_TIMEOUT=\"%s\" is not a number of seconds\n", text);
+        exit(2);
+    }
+    return (uint32_t)(seconds * 1000.0);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static bool selected(const struct ktest_case *c, const char *only)
+{
+    return !only || strstr(c->name, only);
+}
+
+/*
+ * In the case's child: its own process group (the watchdog kills the case
+ * with everything it forked), killed if the runner dies, and the signal mask
+ * the program started with.
+ */
+static void run_case(const struct ktest_case *c, pid_t runner, const sigset_t *mask)
+{
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != runner)
+        _exit(1);
+    sigprocmask(SIG_SETMASK, mask, NULL);
+    ktest_log_clear();
+    c->fn();
+    exit(0);
+}
+
+/*
+ * Wait for the case's child (SIGCHLD is blocked: sigtimedwait() sleeps until
+ * it ends or a tick passes).  At its time limit, kill its process group.
+ * Returns the limit (ms) it was killed at, 0 when it ended by itself.
+ */
+static uint32_t wait_case(pid_t pid, int *status)
+{
+    const uint64_t start = now_ms();
+    const struct timespec tick = { 0, KTEST_TICK_NS };
+    sigset_t chld;
+
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    for (;;) {
+        pid_t r = waitpid(pid, status, WNOHANG);
+
+        if (r == pid)
+            return 0;
+        if (r < 0 && errno != EINTR) {
+            perror("ktest: waitpid");
+            exit(2);
+        }
+        uint32_t limit = __atomic_load_n(case_timeout_ms, __ATOMIC_RELAXED);
+        if (limit && now_ms() - start >= limit) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+                ;
+            return limit;
+        }
+        sigtimedwait(&chld, NULL, &tick);
+    }
+}
+
+/* Print the case's TAP line (and why it failed, on stderr); true if it passed. */
+static bool report(int n, const struct ktest_case *c, int status, uint32_t killed_at)
+{
+    const char *file = base_name(c->file);
+    bool ok = !killed_at && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+    if (killed_at) {
+        double seconds = killed_at / 1000.0;
+
+        fprintf(stderr, "ktest: %s:%s timed out after %g s, killed\n", file, c->name,
+                seconds);
+        printf("not ok %d - %s:%s # timed out after %g s\n", n, file, c->name, seconds);
+        return false;
+    }
+    if (WIFSIGNALED(status))
+        fprintf(stderr, "ktest: %s:%s killed by signal %d (%s)\n", file, c->name,
+                WTERMSIG(status), strsignal(WTERMSIG(status)));
+    printf("%s %d - %s:%s\n", ok ? "ok" : "not ok", n, file, c->name);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : NULL;
-    int failed = 0, run = 0;
+    const uint32_t timeout_ms = default_timeout_ms();
+    const pid_t runner = getpid();
+    int failed = 0, run = 0, planned = 0;
+    sigset_t chld, start_mask;
+    void *shared;
 
     setvbuf(stdout, NULL, _IONBF, 0);
+    shared = mmap(NULL, sizeof(*case_timeout_ms), PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) {
+        perror("ktest: mmap");
+        return 2;
+    }
+    case_timeout_ms = shared;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &start_mask);
+
+    for (int i = 0; i < nr_cases; i++)
+        planned += selected(&cases[i], only);
+    printf("1..%d\n", planned);
     for (int i = 0; i < nr_cases; i++) {
-        if (only && !strstr(cases[i].name, only))
+        int status = 0;
+
+        if (!selected(&cases[i], only))
             continue;
         run++;
+        __atomic_store_n(case_timeout_ms, timeout_ms, __ATOMIC_RELAXED);
         pid_t pid = fork();
         if (pid < 0) {
-            perror("fork");
+            perror("ktest: fork");
             return 2;
         }
-        if (pid == 0) {
-            ktest_log_clear();
-            cases[i].fn();
-            exit(0);
-        }
-        int status = 0;
-        waitpid(pid, &status, 0);
-        bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        if (!ok) {
-            failed++;
-            if (WIFSIGNALED(status))
-                fprintf(stderr, "ktest: %s killed by signal %d\n", cases[i].name,
-                        WTERMSIG(status));
-        }
-        printf("%s %d - %s:%s\n", ok ? "ok" : "not ok", run,
-               base_name(cases[i].file), cases[i].name);
+        if (pid == 0)
+            run_case(&cases[i], runner, &start_mask);
+        setpgid(pid, pid);
+        uint32_t killed_at = wait_case(pid, &status);
+        failed += !report(run, &cases[i], status, killed_at);
     }
-    printf("1..%d\n", run);
     return failed ? 1 : 0;
 }

@@ -3,7 +3,14 @@
  * ktest: the host unit-test framework.  A test file declares cases with
  * TEST(name) { ... } and asserts with CHECK()/CHECK_EQ(); ktest.c runs every
  * case in a forked child (a crash or sanitizer abort fails that case only)
- * and prints TAP: "ok N - file:name" or "not ok N - file:name".
+ * and prints TAP: the plan "1..N" first, then "ok N - file:name" or
+ * "not ok N - file:name" per case.
+ *
+ * Every case has a time limit, counted from its start: KTEST_TIMEOUT seconds
+ * (environment variable, fractions allowed, 0 for none; 120 when unset).  A case that needs
+ * another limit calls ktest_set_timeout().  A case still running at its
+ * limit is killed with its process group and reported as
+ * "not ok N - file:name # timed out after S s"; the next cases still run.
  *
  * Hypervisor modules compiled for the host call printk(); ktest provides it,
  * echoes the text to stderr and keeps the last messages so a test can assert
@@ -22,6 +29,11 @@ void ktest_register(const char *file, const char *name, ktest_fn fn);
 void ktest_fail(const char *file, int line, const char *expr);
 void ktest_fail_eq(const char *file, int line, const char *a, const char *b,
                    unsigned long long va, unsigned long long vb);
+
+/* This case's time limit in seconds from its start (0: none); overrides
+ * KTEST_TIMEOUT.  Use it instead of alarm(), which would kill the case with a
+ * bare SIGALRM. */
+void ktest_set_timeout(uint32_t seconds);
 
 /* The log the code under test wrote through printk() since the case began. */
 bool ktest_log_contains(const char *needle);

@@ -56,7 +56,7 @@ void panic(const char *fmt, ...)
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-/* Wait (yielding) for another thread; alarm() ends a hung case. */
+/* Wait (yielding) for another thread; the case's time limit ends a hang. */
 #define WAIT_FOR(cond)                  \
     do {                                \
         while (!(cond))                 \
@@ -349,7 +349,7 @@ static void spin_torture(unsigned int threads)
 {
     static struct spin_torture t;
 
-    alarm(30);
+    ktest_set_timeout(30);
     memset(&t, 0, sizeof(t));
     spin_lock_init(&t.lock, "torture", 1);
     run_workers(threads, spin_torture_worker, &t);
@@ -394,7 +394,7 @@ TEST(spin_is_fifo)
     static struct fifo_state s;
     struct worker w[FIFO_WAITERS];
 
-    alarm(30);
+    ktest_set_timeout(30);
     spin_lock_init(&s.lock, "fifo", 0);
     spin_lock(&s.lock);
     /* Start waiters one at a time: each has drawn its ticket before the next. */
@@ -428,7 +428,7 @@ TEST(spin_recursive)
     static spinlock_t l;
     struct worker w;
 
-    alarm(10);
+    ktest_set_timeout(10);
     spin_lock_init(&l, "recursive", 0);
     spin_lock_recursive(&l);
     spin_lock_recursive(&l);
@@ -569,12 +569,12 @@ static void rw_torture_worker(struct worker *w)
         rw_reader(w);
 }
 
-/* Readers hammer the lock with no pause: writers must still finish (alarm). */
+/* Readers hammer the lock with no pause: writers must still finish (in time). */
 TEST(rw_torture_writers_not_starved)
 {
     static struct rw_torture t;
 
-    alarm(30);
+    ktest_set_timeout(30);
     memset(&t, 0, sizeof(t));
     rwlock_init(&t.lock, "rw_torture", 1);
     run_workers(RW_WRITERS + RW_READERS, rw_torture_worker, &t);
@@ -636,7 +636,7 @@ TEST(rw_readers_are_concurrent)
     static struct rw_order s;
     struct worker w[3];
 
-    alarm(10);
+    ktest_set_timeout(10);
     rwlock_init(&s.lock, "concurrent", 0);
     for (unsigned int i = 0; i < 3; i++)
         start_worker(&w[i], i, reader_holds, &s);
@@ -655,7 +655,7 @@ TEST(rw_waiting_writer_blocks_new_readers)
     static struct rw_order s;
     struct worker w[2];
 
-    alarm(10);
+    ktest_set_timeout(10);
     rwlock_init(&s.lock, "writer_pref", 0);
     read_lock(&s.lock);                                 /* CPU 0 reads */
     start_worker(&w[0], 0, writer_records, &s);
@@ -681,7 +681,7 @@ TEST(rw_queued_reader_before_later_writer)
     static struct rw_order s;
     struct worker w[2];
 
-    alarm(10);
+    ktest_set_timeout(10);
     rwlock_init(&s.lock, "reader_fair", 0);
     write_lock(&s.lock);                                /* CPU 0 writes */
     start_worker(&w[0], 0, reader_records, &s);
@@ -935,7 +935,7 @@ static void nest_on_many_cpus(struct worker *w __unused)
 
 TEST(order_stacks_are_per_cpu)
 {
-    alarm(30);
+    ktest_set_timeout(30);
     run_workers(4, nest_on_many_cpus, NULL);
     CHECK(!ktest_log_contains("lock"));
 }

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
         dir = argv[1];
     d = opendir(dir);
     if (!d) {
-        printf("not ok 1 - x86_decode corpus: cannot open %s\n", dir);
+        printf("1..1\nnot ok 1 - x86_decode corpus: cannot open %s\n", dir);
         return 1;
     }
     while ((e = readdir(d)) != NULL) {
