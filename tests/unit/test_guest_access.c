@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <asm/hvm_vcpu.h>
+#include <asm/processor.h>
 #include <asm/svm/vmcb.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
@@ -105,13 +106,19 @@ static void put32(uint64_t gpa, uint32_t e)
 
 /* ---- The fake vCPU ------------------------------------------------------ */
 
-#define CR0_PE      0x1ULL
-#define CR0_PG      0x80000000ULL
-#define CR4_PSE     0x10ULL
-#define CR4_PAE     0x20ULL
-#define EFER_LME    0x100ULL
-#define EFER_LMA    0x400ULL
-#define SEG_L       0x200u      /* the L bit of a VMCB segment's attributes */
+#define T_CR0_PE      0x1ULL
+#define T_CR0_PG      0x80000000ULL
+#define T_CR4_PSE     0x10ULL
+#define T_CR4_PAE     0x20ULL
+#define T_CR4_LA57    0x1000ULL
+#define T_EFER_LME    0x100ULL
+#define T_EFER_LMA    0x400ULL
+#define T_EFER_NXE    0x800ULL
+#define T_SEG_L       0x200u      /* the L bit of a VMCB segment's attributes */
+
+/* What the guest's CPUID says (the host's, passed through): MAXPHYADDR and
+ * 1 GiB pages.  mode() resets them to 48 bits and present. */
+struct cpu_features cpu_features;
 
 static struct vmcb vmcb;
 static struct domain dom;
@@ -123,22 +130,24 @@ static void mode(uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64_t efer)
     vmcb.save.cr3 = cr3;
     vmcb.save.cr4 = cr4;
     vmcb.save.efer = efer;
-    vmcb.save.cs.attr = efer & EFER_LMA ? SEG_L : 0;
+    vmcb.save.cs.attr = efer & T_EFER_LMA ? T_SEG_L : 0;
+    cpu_features.phys_bits = 48;
+    cpu_features.pdpe1gb = true;
 }
 
 static void long_mode(uint64_t cr3)
 {
-    mode(CR0_PE | CR0_PG, cr3, CR4_PAE, EFER_LME | EFER_LMA);
+    mode(T_CR0_PE | T_CR0_PG, cr3, T_CR4_PAE, T_EFER_LME | T_EFER_LMA);
 }
 
 static void pae_mode(uint64_t cr3)
 {
-    mode(CR0_PE | CR0_PG, cr3, CR4_PAE, 0);
+    mode(T_CR0_PE | T_CR0_PG, cr3, T_CR4_PAE, 0);
 }
 
 static void legacy_mode(uint64_t cr3, bool pse)
 {
-    mode(CR0_PE | CR0_PG, cr3, pse ? CR4_PSE : 0, 0);
+    mode(T_CR0_PE | T_CR0_PG, cr3, pse ? T_CR4_PSE : 0, 0);
 }
 
 /* The translation of gva, or ~0 when guest_virt_to_phys() fails. */
@@ -156,7 +165,7 @@ static uint64_t walk(uint64_t gva)
 
 TEST(no_paging_is_identity_within_32_bits)
 {
-    mode(CR0_PE, 0, 0, 0);
+    mode(T_CR0_PE, 0, 0, 0);
     CHECK_EQ(walk(0x12345678), 0x12345678);
     CHECK_EQ(walk(0xffffffff), 0xffffffff);
     CHECK_EQ(walk(0x100000010ULL), 0x10);           /* linear addresses are 32-bit */
@@ -462,8 +471,10 @@ TEST(tables_outside_guest_memory)
     vmcb.save.cr3 = 0x7fff0000;                      /* no RAM there */
     CHECK_EQ(walk(VA4), FAULT);
     vmcb.save.cr3 = 0x000ffffffffff000ULL;           /* the top of the 52-bit space */
+    cpu_features.phys_bits = 52;
     CHECK_EQ(walk(VA4), FAULT);
     long_tables();
+    cpu_features.phys_bits = 52;
     put64(0x11008, 0x000ffffffffff003ULL);           /* PD beyond any memory */
     CHECK_EQ(walk(VA4), FAULT);
     long_tables();
@@ -522,4 +533,182 @@ TEST(self_referencing_tables)
     for (unsigned int i = 0; i < 1024; i++)
         put32(0x6000 + i * 4, 0x6003);
     CHECK_EQ(walk(0xdeadbeef), 0x6eef);
+}
+
+/* ---- Canonical addresses and 5-level paging ------------------------------ */
+
+/* va 0 and va 0xffff800000000000 (PML4 entries 0 and 256) both lead through
+ * PDPT 0x11000, PD 0x12000, PT 0x13000 (entries 0) to frame 0x5000. */
+static void low_tables(void)
+{
+    long_mode(0x10000);
+    put64(0x10000, 0x11003);
+    put64(0x10800, 0x11003);
+    put64(0x11000, 0x12003);
+    put64(0x12000, 0x13003);
+    put64(0x13000, 0x5003);
+    frame_of(0x5000);
+}
+
+TEST(non_canonical_addresses_fault)
+{
+    low_tables();
+    CHECK_EQ(walk(0x123), 0x5123);
+    CHECK_EQ(walk(0xffff800000000123ULL), 0x5123);
+    /* Bits 63:47 not all equal: their low 48 bits would walk to 0x5123. */
+    CHECK_EQ(walk(0x8000000000000123ULL), FAULT);
+    CHECK_EQ(walk(0x0000800000000123ULL), FAULT);
+    CHECK_EQ(walk(0xffff000000000123ULL), FAULT);
+    CHECK_EQ(walk(0x7fff800000000123ULL), FAULT);
+    CHECK_EQ(walk(0x0001000000000123ULL), FAULT);    /* canonical only with LA57 */
+    CHECK_EQ(copy_to_guest(&vcpu, 0x8000000000000000ULL, "x", 1), -EFAULT);
+    char c;
+    CHECK_EQ(copy_from_guest(&vcpu, &c, 0x8000000000000000ULL, 1), -EFAULT);
+    CHECK_EQ(host(0x5000)[0], 0);
+}
+
+TEST(copy_running_off_the_lower_half_faults)
+{
+    /* va 0x00007ffffffff000: PML4 255 (0x107f8) -> 0x14000, entry 511
+     * (0x14ff8) -> 0x15000, entry 511 (0x15ff8) -> 0x16000, entry 511
+     * (0x16ff8) -> frame 0x6000.  The next page, 0x0000800000000000, is not
+     * canonical (its low 48 bits are PML4 entry 256's). */
+    low_tables();
+    put64(0x107f8, 0x14003);
+    put64(0x14ff8, 0x15003);
+    put64(0x15ff8, 0x16003);
+    put64(0x16ff8, 0x6003);
+    memcpy(host(0x6ff8), "01234567", 8);
+    char buf[16];
+    CHECK_EQ(copy_from_guest(&vcpu, buf, 0x00007ffffffffff8ULL, 8), 0);
+    CHECK(memcmp(buf, "01234567", 8) == 0);
+    CHECK_EQ(copy_from_guest(&vcpu, buf, 0x00007ffffffffff8ULL, 16), -EFAULT);
+    CHECK_EQ(copy_to_guest(&vcpu, 0x00007ffffffffff8ULL, "0123456789abcdef", 16), -EFAULT);
+    CHECK_EQ(host(0x5000)[0], 0);
+}
+
+TEST(five_level_paging)
+{
+    /* CR4.LA57: PML5 at 0x20000; va 0x00017f8040403abc has PML5 index 1
+     * (entry at 0x20008), then VA4's PML4 255, PDPT 1, PD 2, PT 3. */
+    long_tables();
+    vmcb.save.cr4 |= T_CR4_LA57;
+    vmcb.save.cr3 = 0x20000;
+    put64(0x20008, 0x10003);
+    CHECK_EQ(walk(0x00017f8040403abcULL), 0x7654abc);
+    CHECK_EQ(walk(VA4), FAULT);                      /* PML5 entry 0: zero */
+    /* 0xff007f8040403abc: bits 63:56 all ones, PML5 index 256 (0x20800). */
+    put64(0x20800, 0x10003);
+    CHECK_EQ(walk(0xff007f8040403abcULL), 0x7654abc);
+    CHECK_EQ(walk(0xfe007f8040403abcULL), FAULT);    /* bits 63:56 differ */
+    CHECK_EQ(walk(0x01007f8040403abcULL), FAULT);
+    CHECK_EQ(walk(0x8000000000000abcULL), FAULT);
+    put64(0x20008, 0x10083);                         /* PS in a PML5 entry */
+    CHECK_EQ(walk(0x00017f8040403abcULL), FAULT);
+    /* The same tables with 4 levels: that address is not canonical. */
+    vmcb.save.cr4 &= ~T_CR4_LA57;
+    vmcb.save.cr3 = 0x10000;
+    CHECK_EQ(walk(VA4), 0x7654abc);
+    CHECK_EQ(walk(0x00017f8040403abcULL), FAULT);
+}
+
+/* ---- Reserved bits ------------------------------------------------------- */
+
+/* Entry e at gpa with bit b also set: the walk of va gives want. */
+static void with_bit(uint64_t gpa, unsigned int b, uint64_t va, uint64_t want)
+{
+    uint64_t e;
+
+    memcpy(&e, host(gpa), 8);
+    put64(gpa, e | 1ULL << b);
+    CHECK_EQ(walk(va), want);
+    put64(gpa, e);
+}
+
+TEST(long_mode_reserved_bits)
+{
+    static const uint64_t entry_at[] = { 0x107f8, 0x11008, 0x12010, 0x13018 };
+
+    long_tables();
+    cpu_features.phys_bits = 40;
+    for (unsigned int i = 0; i < ARRAY_SIZE(entry_at); i++) {
+        with_bit(entry_at[i], 40, VA4, FAULT);       /* at or above MAXPHYADDR */
+        with_bit(entry_at[i], 51, VA4, FAULT);
+        with_bit(entry_at[i], 52, VA4, 0x7654abc);   /* 62:52 are software's */
+        with_bit(entry_at[i], 62, VA4, 0x7654abc);
+        with_bit(entry_at[i], 63, VA4, FAULT);       /* NX without EFER.NXE */
+    }
+    with_bit(0x13018, 39, VA4, 0x8007654abcULL);     /* below MAXPHYADDR: an address */
+    cpu_features.phys_bits = 52;
+    with_bit(0x13018, 51, VA4, 0x8000007654abcULL);
+    cpu_features.phys_bits = 36;
+    with_bit(0x13018, 36, VA4, FAULT);
+    with_bit(0x13018, 35, VA4, 0x807654abcULL);
+    vmcb.save.efer |= T_EFER_NXE;
+    for (unsigned int i = 0; i < ARRAY_SIZE(entry_at); i++)
+        with_bit(entry_at[i], 63, VA4, 0x7654abc);
+    with_bit(0x107f8, 7, VA4, FAULT);                /* PS in a PML4 entry */
+}
+
+TEST(long_mode_large_page_reserved_bits)
+{
+    long_tables();
+    put64(0x12010, 0x3fe00083);                      /* 2 MiB: bits 20:13 reserved */
+    with_bit(0x12010, 13, VA4, FAULT);
+    with_bit(0x12010, 20, VA4, FAULT);
+    with_bit(0x12010, 12, VA4, 0x3fe03abc);
+    long_tables();
+    put64(0x11008, 0x80000083);                      /* 1 GiB: bits 29:13 reserved */
+    with_bit(0x11008, 13, VA4, FAULT);
+    with_bit(0x11008, 29, VA4, FAULT);
+    with_bit(0x11008, 30, VA4, 0xc0403abc);
+    cpu_features.pdpe1gb = false;                    /* no 1 GiB pages: PS reserved */
+    CHECK_EQ(walk(VA4), FAULT);
+}
+
+TEST(pae_reserved_bits)
+{
+    static const unsigned int pdpte_rsvd[] = { 1, 2, 5, 6, 7, 8, 40, 52, 62, 63 };
+
+    pae_tables();
+    cpu_features.phys_bits = 40;
+    vmcb.save.efer |= T_EFER_NXE;                    /* NX is still reserved in a PDPTE */
+    for (unsigned int i = 0; i < ARRAY_SIZE(pdpte_rsvd); i++)
+        with_bit(0x3038, pdpte_rsvd[i], VA32, FAULT);
+    with_bit(0x3038, 3, VA32, 0x1234d432);           /* PWT, PCD, available */
+    with_bit(0x3038, 4, VA32, 0x1234d432);
+    with_bit(0x3038, 9, VA32, 0x1234d432);
+    /* PD and PT entries: 62:52 reserved in PAE (not in long mode). */
+    static const uint64_t entry_at[] = { 0x4018, 0x5b28 };
+    for (unsigned int i = 0; i < ARRAY_SIZE(entry_at); i++) {
+        with_bit(entry_at[i], 40, VA32, FAULT);
+        with_bit(entry_at[i], 52, VA32, FAULT);
+        with_bit(entry_at[i], 62, VA32, FAULT);
+        with_bit(entry_at[i], 63, VA32, 0x1234d432);
+    }
+    vmcb.save.efer &= ~T_EFER_NXE;
+    for (unsigned int i = 0; i < ARRAY_SIZE(entry_at); i++)
+        with_bit(entry_at[i], 63, VA32, FAULT);
+    with_bit(0x5b28, 39, VA32, 0x801234d432ULL);
+    put64(0x4018, 0x7e00083);                        /* 2 MiB: bits 20:13 reserved */
+    with_bit(0x4018, 13, VA32, FAULT);
+    with_bit(0x4018, 20, VA32, FAULT);
+}
+
+TEST(legacy_4m_page_above_4g)
+{
+    /* PSE-36: PDE bits 20:13 are address bits 39:32, bit 21 is reserved. */
+    legacy_tables(true);
+    cpu_features.phys_bits = 40;
+    put32(0x6c04, 0x12c00083 | 0x05 << 13);
+    CHECK_EQ(walk(VA32), 0x512f65432ULL);
+    put32(0x6c04, 0x12c00083 | 0xffu << 13);
+    CHECK_EQ(walk(VA32), 0xff12f65432ULL);
+    put32(0x6c04, 0x12c00083 | 1u << 21);
+    CHECK_EQ(walk(VA32), FAULT);
+    cpu_features.phys_bits = 36;                     /* bits 39:36 reserved now */
+    put32(0x6c04, 0x12c00083 | 0x0f << 13);
+    CHECK_EQ(walk(VA32), 0xf12f65432ULL);
+    put32(0x6c04, 0x12c00083 | 0x10 << 13);
+    CHECK_EQ(walk(VA32), FAULT);
 }
