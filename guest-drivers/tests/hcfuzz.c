@@ -19,6 +19,11 @@
  * that each result is 0, a positive count or one of Xen's error codes,
  * that nothing outside the scratch area changed (guard pages around it),
  * and that the hypercall interface still works afterwards.
+ *
+ * First, directed: hypercalls that on Xen copy their argument in or their
+ * result out before anything else are given non-canonical pointers whose
+ * low 48 bits name guest page 0 or the scratch area; each must return
+ * exactly -EFAULT, and neither page may change.
  */
 #include <public/event_channel.h>
 #include <public/grant_table.h>
@@ -189,6 +194,101 @@ static long (*const fuzzers[])(void) = {
     fuzz_grant_table_op, fuzz_vcpu_op, fuzz_memory_op, fuzz_hvm_op, fuzz_other,
 };
 
+/* ---- Non-canonical pointers ---------------------------------------------- */
+
+static long nc_extraversion(uint64_t p)
+{
+    return hypercall5(__HYPERVISOR_xen_version, XENVER_extraversion, p, 0, 0, 0);
+}
+
+static long nc_runstate_info(uint64_t p)
+{
+    return hypercall5(__HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 0, p, 0, 0);
+}
+
+static long nc_memory_map(uint64_t p)
+{
+    return hypercall5(__HYPERVISOR_memory_op, XENMEM_memory_map, p, 0, 0, 0);
+}
+
+static long nc_current_reservation(uint64_t p)
+{
+    return hypercall5(__HYPERVISOR_memory_op, XENMEM_current_reservation, p, 0, 0, 0);
+}
+
+static long nc_get_param(uint64_t p)
+{
+    return hypercall5(__HYPERVISOR_hvm_op, HVMOP_get_param, p, 0, 0, 0);
+}
+
+static long nc_evtchn_status(uint64_t p)
+{
+    return hypercall5(__HYPERVISOR_event_channel_op, EVTCHNOP_status, p, 0, 0, 0);
+}
+
+static long nc_query_size(uint64_t p)
+{
+    return hypercall5(__HYPERVISOR_grant_table_op, GNTTABOP_query_size, p, 1, 0, 0);
+}
+
+static long (*const nc_calls[])(uint64_t) = {
+    nc_extraversion, nc_runstate_info, nc_memory_map, nc_current_reservation,
+    nc_get_param, nc_evtchn_status, nc_query_size,
+};
+static const char *const nc_names[] = {
+    "xen_version(extraversion)", "vcpu_op(get_runstate_info)", "memory_op(memory_map)",
+    "memory_op(current_reservation)", "hvm_op(get_param)", "event_channel_op(status)",
+    "grant_table_op(query_size)",
+};
+
+#define NC_FILL 0x3c
+
+static bool all_bytes(const uint8_t *p, unsigned int len, uint8_t v)
+{
+    for (unsigned int i = 0; i < len; i++)
+        if (p[i] != v)
+            return false;
+    return true;
+}
+
+/* Bit 63 alone and bit 56 alone are non-canonical with 4- and 5-level
+ * paging; bits 63:48 all ones with bit 47 clear is with 4 levels, which is
+ * what this kernel runs with (CR4.LA57 clear). */
+static void check_non_canonical(void)
+{
+    static const uint64_t highs[] = {
+        0x8000000000000000ull, 0x0100000000000000ull, 0xffff000000000000ull,
+    };
+    static uint8_t page0_saved[PAGE];
+    uint8_t *page0 = window_map(0, 0);      /* guest-physical page 0 = linear 0 */
+    const uint64_t targets[] = { 0, (uint64_t)scratch };
+    unsigned int calls = 0, efault = 0;
+
+    memcpy(page0_saved, page0, PAGE);
+    memset(page0, NC_FILL, PAGE);
+    memset(scratch, NC_FILL, PAGE);
+    for (unsigned int t = 0; t < ARRAY_SIZE(targets); t++)
+        for (unsigned int h = 0; h < ARRAY_SIZE(highs); h++)
+            for (unsigned int c = 0; c < ARRAY_SIZE(nc_calls); c++) {
+                uint64_t p = highs[h] | targets[t];
+                long rc = nc_calls[c](p);
+
+                calls++;
+                if (rc == -XEN_EFAULT)
+                    efault++;
+                else
+                    test_fail("%s with pointer 0x%lx returned %ld, not -EFAULT",
+                              nc_names[c], p, rc);
+            }
+    bool page0_ok = all_bytes(page0, PAGE, NC_FILL), scratch_ok = all_bytes(scratch, PAGE, NC_FILL);
+    printf("hcfuzz: non-canonical pointers: %u calls, %u -EFAULT, page 0 %s, scratch %s\n",
+           calls, efault, page0_ok ? "intact" : "written", scratch_ok ? "intact" : "written");
+    CHECK(page0_ok, "guest page 0 was written through a non-canonical pointer");
+    CHECK(scratch_ok, "the scratch area was written through a non-canonical pointer");
+    memcpy(page0, page0_saved, PAGE);
+    window_unmap(0);
+}
+
 static bool guards_intact(void)
 {
     for (unsigned int i = 0; i < PAGE; i++)
@@ -217,6 +317,7 @@ void test_main(void)
     unsigned int calls[ARRAY_SIZE(fuzzers)] = { 0 }, ok = 0, errors = 0;
 
     seed_from_cmdline();
+    check_non_canonical();
     memset(area, GUARD_BYTE, sizeof(area));
     for (unsigned int i = 0; i < CALLS; i++) {
         unsigned int which = (unsigned int)(rnd() % ARRAY_SIZE(fuzzers));

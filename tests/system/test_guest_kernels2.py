@@ -2,7 +2,8 @@
 """More hypervisor-core guest kernels on Keel (guest-drivers/tests/): the MSR
 policy (test-msr), a domain touching unbacked guest-physical memory crashes
 alone (test-npf-crash), a million VM exits with every result checked
-(test-exits), and Intel's VMCALL on AMD run as a hypercall (test-ud-vmcall).
+against documented values (test-exits), and Intel's VMCALL on AMD run as a
+hypercall (test-ud-vmcall).
 Each kernel was also run on Debian's Xen 4.17 (tools/xen-peer/boot-xen.py);
 where Keel's policy is stricter than Xen's the kernel is told so with a
 guest option ("strict", "vmcall=hypercall")."""

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Hostile hypercall arguments: the test-hcfuzz kernel
-(guest-drivers/tests/hcfuzz.c) makes 20,000 hypercalls with random
-sub-ops, pointers, counts, ports and vCPU IDs from a fixed seed.  Keel must
-answer every one with a result or one of Xen's error codes, write nothing
-outside the buffers it was given, keep working, and get every page back
-when the domain ends."""
+(guest-drivers/tests/hcfuzz.c) first gives hypercalls non-canonical
+pointers (each must return -EFAULT, as on Xen, and write nothing), then
+makes 20,000 hypercalls with random sub-ops, pointers, counts, ports and
+vCPU IDs from a fixed seed.  Keel must answer every one with a result or
+one of Xen's error codes, write nothing outside the buffers it was given,
+keep working, and get every page back when the domain ends."""
 import re
 
 from keel_system import (BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, expect_pages_back,
@@ -14,6 +15,11 @@ from keel_system import (BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, expect_pages
 def test_random_hypercalls_leave_keel_and_the_guest_intact(boot):
     q = boot("dom0less", modules=[guest_kernel("test-hcfuzz") + ",mem=32M"], smp=2)
     before = free_pages_before(q)
+    # 7 hypercalls x 3 non-canonical high parts x 2 targets (page 0, scratch).
+    m = q.expect(r"^\(d1\) hcfuzz: non-canonical pointers: (\d+) calls, (\d+) -EFAULT, "
+                 r"page 0 (\w+), scratch (\w+)", BOOT_TIMEOUT)
+    assert m.group(1) == m.group(2) == "42", m.group(0)
+    assert m.group(3) == m.group(4) == "intact", m.group(0)
     m = q.expect(r"^\(d1\) hcfuzz: 20000 calls, (\d+) succeeded, (\d+) refused", BOOT_TIMEOUT)
     assert int(m.group(1)) > 0 and int(m.group(2)) > 0
     q.expect(r"^\(d1\) hcfuzz: guard pages intact", STEP_TIMEOUT)

@@ -3,7 +3,8 @@
 #   decompress:        vectors made at build time by decompress_vectors.py
 #                      (Python's lzma/zlib/gzip) plus hostile variants.
 #   decompress_kernel: Debian's own kernel image (apt-get download at build
-#                      time); fails with the reason if it could not be fetched.
+#                      time), compared with what Python's lzma makes of it;
+#                      fails with the reason if it could not be fetched.
 # $(BUILD)/tests/decompress/bench is decompress_kernel built with -O2 and no
 # sanitizers, for throughput figures (not run by make test).
 DECOMPRESS_SRCS := hypervisor/common/decompress/crc.c \
@@ -43,10 +44,17 @@ $(BUILD)/tests/decompress/kernel.stamp: tools/dom0/build-image
 	fi
 	@touch $@
 
-$(BUILD)/tests/unit/decompress_kernel: $(BUILD)/tests/decompress/kernel.stamp
+# What the kernel's payload must decode to, from Python's lzma (and recoded
+# with Python's gzip for the gzip case), never from Keel's own decoders.
+$(BUILD)/tests/decompress/ref.stamp: $(BUILD)/tests/decompress/kernel.stamp \
+    tests/unit/decompress_vectors.py
+	$(Q)$(PYTHON) tests/unit/decompress_vectors.py kernel $(DECOMPRESS_DIR)
+	@touch $@
+
+$(BUILD)/tests/unit/decompress_kernel: $(BUILD)/tests/decompress/ref.stamp
 
 $(BUILD)/tests/decompress/bench: tests/unit/test_decompress_kernel.c tests/unit/ktest.c \
-    $(DECOMPRESS_SRCS) $(BUILD)/tests/decompress/kernel.stamp
+    $(DECOMPRESS_SRCS) $(BUILD)/tests/decompress/ref.stamp
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -D_GNU_SOURCE -DKEEL_HOST_TEST -Ihypervisor/include \
 	    -Itests/unit -DDECOMPRESS_KERNEL_DIR='"$(DECOMPRESS_DIR)"' -o $@ \

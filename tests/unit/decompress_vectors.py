@@ -3,9 +3,15 @@
 """Test vectors for the decompressors (tests/unit/test_decompress.c).
 
     decompress_vectors.py vectors OUT.bin     write the vector file
+    decompress_vectors.py kernel DIR          references for DIR/vmlinuz
 
 (Debian's real kernel for test_decompress_kernel.c comes from
-tools/dom0/build-image; see tests/unit/decompress.mk.)
+tools/dom0/build-image; see tests/unit/decompress.mk.)  "kernel" finds the
+payload of DIR/vmlinuz through the bzImage setup header, decodes it with
+Python's lzma into DIR/vmlinux.ref and recodes that with Python's gzip
+(level 9, no name, mtime 0, as a gzip bzImage) into DIR/vmlinux.ref.gz:
+test_decompress_kernel.c compares Keel's decoders with these.  Without
+DIR/vmlinuz it removes them and does nothing else.
 
 Vectors come from Python's lzma, zlib and gzip modules, plus .xz streams
 assembled here block by block (multiple blocks, sizes in block headers,
@@ -412,8 +418,39 @@ def write_vectors(path):
     print(f"  GEN     {path}: {len(vectors)} vectors, {len(out)} bytes")
 
 
+def write_kernel_refs(d):
+    """vmlinux.ref and vmlinux.ref.gz for d/vmlinuz (Documentation/x86/boot.rst:
+    setup_sects at 0x1f1, "HdrS" at 0x202, payload_offset and payload_length
+    at 0x248 and 0x24c; the payload ends in the le32 size of its output)."""
+    ref, gz = os.path.join(d, "vmlinux.ref"), os.path.join(d, "vmlinux.ref.gz")
+    for path in (ref, gz):
+        if os.path.exists(path):
+            os.remove(path)
+    if not os.path.exists(os.path.join(d, "vmlinuz")):
+        print(f"  SKIP    {ref}: no vmlinuz")
+        return
+    with open(os.path.join(d, "vmlinuz"), "rb") as f:
+        image = f.read()
+    if image[0x202:0x206] != b"HdrS":
+        sys.exit("decompress_vectors.py: vmlinuz has no bzImage setup header")
+    setup_sects = image[0x1f1] or 4
+    off, length = struct.unpack_from("<II", image, 0x248)
+    payload = image[(setup_sects + 1) * 512 + off:][:length]
+    dec = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+    vmlinux = dec.decompress(payload)
+    if not dec.eof or dec.unused_data != le32(len(vmlinux)):
+        sys.exit("decompress_vectors.py: the payload is not one .xz stream and its size")
+    for path, data in ((ref, vmlinux), (gz, gzip.compress(vmlinux, 9, mtime=0))):
+        with open(path + ".tmp", "wb") as f:
+            f.write(data)
+        os.replace(path + ".tmp", path)
+    print(f"  GEN     {ref}, {gz}: {len(vmlinux)} bytes (Python's lzma and gzip)")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "vectors":
         write_vectors(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "kernel":
+        write_kernel_refs(sys.argv[2])
     else:
         sys.exit(__doc__)

@@ -50,6 +50,7 @@ void cpu_features_init(void)
     f->svm = r.ecx & (1u << 2);
     if (max_ext >= 0x80000007)
         f->invariant_tsc = cpuid(0x80000007).edx & (1u << 8);
+    f->phys_bits = max_ext >= 0x80000008 ? (uint8_t)cpuid(0x80000008).eax : 36;
     if (f->svm && max_ext >= 0x8000000a) {
         r = cpuid(0x8000000a);
         f->npt = r.edx & (1u << 0);

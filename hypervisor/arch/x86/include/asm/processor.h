@@ -114,6 +114,7 @@ struct cpu_features {
     uint32_t family, model, stepping;
     bool nx, pdpe1gb, rdtscp, svm, npt, nrips, decode_assists, x2apic, tsc_deadline,
          invariant_tsc, hypervisor;
+    uint8_t phys_bits;      /* MAXPHYADDR: CPUID 0x80000008 EAX[7:0], else 36 */
 };
 extern struct cpu_features cpu_features;
 void cpu_features_init(void);
