@@ -93,11 +93,13 @@ def test_interactive_shell_on_hvc0(boot):
     q.expect(r"^  'q' domains and their vCPUs", STEP_TIMEOUT)
     q.send("q")
     q.expect(r"^d0 \(dom0\): running, control domain, \d+ pages, 2 vCPUs", STEP_TIMEOUT)
-    q.expect(r"^  vcpu 0: (running|blocked|runnable) on cpu 0, \d+ exits, poll (yes|no), "
+    # " (taken)": the vCPU is on its CPU at that moment (keyhandler.c)
+    q.expect(r"^  vcpu 0: (running|blocked|runnable) on cpu 0( \(taken\))?, \d+ exits, "
+             r"poll (yes|no), "
              r"upcall pending [01] mask [01]", STEP_TIMEOUT)
     q.expect(r"^    rip [0-9a-f]+ rsp [0-9a-f]+ rflags [0-9a-f]+ cpl [0-3]", STEP_TIMEOUT)
     q.expect(r"^    lapic: id 0, irr -?\d+ isr -?\d+", STEP_TIMEOUT)
-    q.expect(r"^  vcpu 1: \w+ on cpu 1,", STEP_TIMEOUT)
+    q.expect(r"^  vcpu 1: \w+ on cpu 1( \(taken\))?, \d+ exits", STEP_TIMEOUT)
     q.send("r")
     q.expect(r"^  cpu 1:", STEP_TIMEOUT)
     q.send("e")
