@@ -9,6 +9,7 @@
 #include <asm/apic.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/time.h>
 #include <asm/traps.h>
 #include <keel/lib.h>
 #include <keel/machine.h>
@@ -168,11 +169,15 @@ void apic_send_ipi(uint32_t apic_id, uint32_t icr_low)
     apic_write(APIC_ICR_LOW, icr_low);
 }
 
-/* LAPIC count-down ticks per millisecond, measured over 10 ms of TSC. */
+/* The count-down timer read as a counter that goes up, for calibration. */
+static uint64_t apic_timer_count_up(void)
+{
+    return (uint32_t)~apic_read(APIC_TIMER_CURRENT);
+}
+
+/* LAPIC count-down ticks per millisecond, measured against the TSC. */
 void apic_timer_calibrate(void)
 {
-    uint64_t start, ticks;
-
     if (tsc_deadline) {
         apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_TSC_DEADLINE | TIMER_VECTOR);
         return;
@@ -180,11 +185,8 @@ void apic_timer_calibrate(void)
     apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_BY_1);
     apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | TIMER_VECTOR);
     apic_write(APIC_TIMER_INITIAL, 0xffffffff);
-    start = apic_read(APIC_TIMER_CURRENT);
-    mdelay(10);
-    ticks = start - apic_read(APIC_TIMER_CURRENT);
+    apic_timer_khz = clock_khz_against_tsc(apic_timer_count_up, 0xffffffffULL);
     apic_write(APIC_TIMER_INITIAL, 0);
-    apic_timer_khz = ticks / 10;
     if (apic_timer_khz == 0)
         panic("the local APIC timer does not count");
     pr_info("apic: timer %lu.%03lu MHz\n", apic_timer_khz / 1000, apic_timer_khz % 1000);

@@ -16,6 +16,7 @@
 #include <asm/traps.h>
 #include <keel/lib.h>
 #include <keel/machine.h>
+#include <keel/panic.h>
 #include <keel/softirq.h>
 #include <keel/timer.h>
 
@@ -119,6 +120,26 @@ static uint64_t calibrate_against(const struct refclock *rc)
         return 0;
     /* Scale to exactly CALIBRATE_MS of the reference. */
     return (tsc1 - tsc0) * target / elapsed;
+}
+
+/* The rate in kHz of a counter that counts up (wrapping at mask), measured
+ * against the calibrated TSC over CLOCK_MEASURE_MS.  Each end is a TSC
+ * window around one read of the counter, the tightest of several: under an
+ * emulator a read may wait for a lock or for the host to run this CPU again,
+ * and a count taken around such a wait made the APIC timer look up to five
+ * times faster than it is (and every timer fire that much late). */
+#define CLOCK_MEASURE_MS    10
+uint64_t clock_khz_against_tsc(uint64_t (*read)(void), uint64_t mask)
+{
+    struct refclock rc = { read, 0, mask };
+    uint64_t tsc0, ref0, tsc1, ref1, window = tsc_rate_khz * CLOCK_MEASURE_MS;
+
+    BUG_ON(tsc_rate_khz == 0);
+    sample_pair(&rc, &tsc0, &ref0);
+    while (rdtsc() - tsc0 < window)
+        cpu_relax();
+    sample_pair(&rc, &tsc1, &ref1);
+    return ((ref1 - ref0) & mask) * tsc_rate_khz / (tsc1 - tsc0);
 }
 
 static uint64_t calibrate_with_pmtimer(const struct acpi_fadt *fadt)

@@ -13,6 +13,8 @@ void time_init_timer_interrupt(void);
 const char *time_tsc_source(void);
 uint64_t ns_to_tsc(s_time_t ns);
 s_time_t tsc_to_ns(uint64_t tsc);      /* a host TSC value as NOW() time */
+/* kHz of an up-counting clock (wrapping at mask), against the TSC */
+uint64_t clock_khz_against_tsc(uint64_t (*read)(void), uint64_t mask);
 uint64_t rtc_read_seconds(void);
 uint64_t wallclock_at_boot(void);       /* seconds since 1970 at NOW() == 0 */
 
