@@ -378,54 +378,79 @@ int svm_set_xcr0(struct vcpu *v, uint32_t index, uint64_t val)
     return 0;
 }
 
-/* Guest-physical mappings went away: make every vCPU of the domain leave
- * the guest (an event-check IPI exits it) and flush its ASID before it
- * enters again. */
+/* v holds no guest translation from before generation gen. */
+static bool vcpu_tlb_current(struct vcpu *v, uint64_t gen)
+{
+    return !__atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST) ||
+           __atomic_load_n(&v->hvm.tlb_generation_seen, __ATOMIC_SEQ_CST) >= gen;
+}
+
+/* Guest-physical mappings went away: every vCPU of the domain that is in
+ * the guest with a TLB from before must leave it (an event-check IPI makes
+ * it exit) or enter again flushing its ASID.  Waiting for in_guest to be
+ * seen false alone is not enough: the vCPU may exit and enter again between
+ * two looks, and a waiter whose emulated CPU the host runs rarely could miss
+ * every such window for minutes.  An entry records the generation its flush
+ * covers (tlb_generation_seen), which stays. */
 void hvm_p2m_flush(struct p2m *p2m)
 {
     struct domain *d = p2m->owner;
+    uint64_t gen;
 
     if (!d)
         return;
-    __atomic_fetch_add(&d->tlb_generation, 1, __ATOMIC_SEQ_CST);
+    gen = __atomic_add_fetch(&d->tlb_generation, 1, __ATOMIC_SEQ_CST);
     for (uint32_t i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
-        if (!v || !__atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST))
+        if (!v || vcpu_tlb_current(v, gen))
             continue;
         if (v->processor != smp_processor_id())
             smp_send_event_check(v->processor);
-        while (__atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST))
+        while (!vcpu_tlb_current(v, gen))
             cpu_relax();
     }
 }
 
-static void svm_enter_guest(struct vcpu *v, unsigned int cpu)
+/* Enter v and return at its next #VMEXIT; false if it was not entered
+ * because a softirq is pending.  Interrupts are off from the last look at
+ * the softirqs and the events to inject until VMRUN, and then GIF holds
+ * them: one that comes in that time is taken as an exit right after VMRUN.
+ * (Taken before, a timer interrupt would raise its softirq and leave the
+ * CPU in a guest that may not exit again: no time slice, no vCPU timer, no
+ * debug keys, and Linux's BSP spinning for the AP for good, issue #17.) */
+static bool svm_enter_guest(struct vcpu *v, unsigned int cpu)
 {
     struct vmcb_control *c = &v->hvm.vmcb->ctl;
-    uint64_t gen = __atomic_load_n(&v->domain->tlb_generation, __ATOMIC_SEQ_CST);
+    uint64_t gen = __atomic_load_n(&v->domain->tlb_generation, __ATOMIC_SEQ_CST), latest;
 
     svm_assign_asid(v, cpu);
     if (gen != v->hvm.tlb_generation_seen && c->tlb_control == SVM_TLB_FLUSH_NONE)
         c->tlb_control = SVM_TLB_FLUSH_GUEST;
-    v->hvm.tlb_generation_seen = gen;
+    local_irq_disable();
+    if (softirq_pending(cpu)) {
+        local_irq_enable();
+        return false;
+    }
     c->eventinj = 0;
     svm_intr_assist(v);
     if (c->eventinj) {
         v->hvm.last_eventinj = c->eventinj;
         v->hvm.last_eventinj_rip = v->hvm.vmcb->save.rip;
     }
-    local_irq_disable();
     __asm__ volatile("clgi" ::: "memory");
     local_irq_enable();             /* GIF=0 holds interrupts until STGI */
     __atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&v->domain->tlb_generation, __ATOMIC_SEQ_CST) != gen)
+    latest = __atomic_load_n(&v->domain->tlb_generation, __ATOMIC_SEQ_CST);
+    if (latest != gen)
         c->tlb_control = SVM_TLB_FLUSH_GUEST;   /* a flush raced with this entry */
+    __atomic_store_n(&v->hvm.tlb_generation_seen, latest, __ATOMIC_SEQ_CST);
     svm_vmrun(&v->hvm.regs, v->hvm.vmcb_pa, svm_cpus[cpu].host_vmcb_pa);
     __atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_SEQ_CST);
     local_irq_disable();
     __asm__ volatile("stgi" ::: "memory");
     local_irq_enable();             /* pending host interrupts are taken here */
     v->exits++;
+    return true;
 }
 
 void hvm_vcpu_run(struct vcpu *v)
@@ -434,10 +459,8 @@ void hvm_vcpu_run(struct vcpu *v)
 
     hvm_vcpu_restore_fpu(v);
     while (v->state == VCPU_RUNNING && v->domain->state == DOMAIN_RUNNING &&
-           !softirq_pending(cpu)) {
-        svm_enter_guest(v, cpu);
+           !softirq_pending(cpu) && svm_enter_guest(v, cpu))
         svm_handle_exit(v);
-    }
     hvm_vcpu_save_fpu(v);
 }
 
