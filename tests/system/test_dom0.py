@@ -37,6 +37,7 @@ def test_debian_kernel_boots_as_dom0(boot, smp):
     is found unstable, which TCG's unsynchronised vCPUs bring about with two
     or more; with one vCPU dom0 rightly runs on the TSC, on Xen as here."""
     vcpus = smp
+    booted_at = time.time()
     q = boot("dom0_mem=256M", modules=dom0_modules(
         "nosoftlockup rcupdate.rcu_cpu_stall_suppress=1"), smp=smp, mem="1G")
     q.expect(BANNER, BOOT_TIMEOUT)
@@ -51,17 +52,18 @@ def test_debian_kernel_boots_as_dom0(boot, smp):
     assert "xen" in check(q, "clocksources-available").split()
     assert current == ("tsc" if vcpus == 1 else "xen"), f"current clocksource {current}"
     assert check(q, "devices").split() == ["evtchn", "gntdev", "gntalloc", "privcmd"]
-    # sleep 5 against the host's clock: the line before and after it.  With
-    # more vCPUs than the host has cores (2 in CI), TCG may leave the sleeping
-    # vCPU unscheduled past its wake-up, so the +-10% bound holds only up to 2.
-    start = time.monotonic()
+    # sleep 5 by dom0's own clock: at least 5 s, and not the 25 s that timers
+    # firing late gave (a mis-measured APIC timer, issue #17); a slow host may
+    # wake the sleeper late, so the upper bound is loose.  dom0's wall clock
+    # (Keel's RTC reading at boot plus dom0's own time since) against the
+    # host's: it may be behind by what the console took to bring the line
+    # here, never ahead (beyond the RTC's whole seconds), and not behind the
+    # moment this test started Keel.
     guest = float(check(q, "sleep-5s", 60))
-    host = time.monotonic() - start
-    if vcpus <= 2:
-        assert abs(guest - 5.0) <= 0.5, f"sleep 5 took {guest} s of dom0's time"
-        assert abs(host - 5.0) <= 0.5 + 0.5, f"sleep 5 took {host:.2f} s of the host's time"
-    else:
-        assert guest >= 5.0, f"sleep 5 ended after {guest} s of dom0's time"
+    assert 5.0 <= guest <= 7.0, f"sleep 5 took {guest} s of dom0's time"
+    wall = int(check(q, "wallclock"))
+    assert booted_at - 2 <= wall <= time.time() + 2, \
+        f"dom0's wall clock {wall}, host {time.time():.0f}, test started {booted_at:.0f}"
     assert check(q, "cpu-burn") == f"{vcpus}/{vcpus}"
     clean = check(q, "dmesg-clean")
     assert clean == "yes", "dmesg has warnings:\n" + "\n".join(

@@ -92,6 +92,7 @@ check_identity() {
 check_sleep() {
     t0=$(uptime_cs); sleep 5; t1=$(uptime_cs)
     check "sleep-5s $(seconds $((t1 - t0)))"
+    check "wallclock $(date +%s)"
 }
 
 # One busy loop per CPU, all at once, each pinned with taskset when it works.
