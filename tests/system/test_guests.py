@@ -111,8 +111,8 @@ def test_virtual_local_apic(boot, vcpus, smp):
 
 def test_every_page_comes_back(boot):
     """Domains with 2 MiB and 4 KiB pieces, several vCPUs: after all have
-    ended, the allocator has every frame back but for the small-object heap
-    keeping at most one partly used page per size class (8 classes)."""
+    ended, the allocator has every frame back and the heap (xmalloc) holds
+    the same pages and bytes as before they were built."""
     mods = [guest_kernel("test-lapic") + ",mem=32M vcpus=2", guest_kernel("test-hello") + ",mem=33M",
             guest_kernel("test-cpuid") + ",mem=16M"]
     q = boot("dom0less", modules=mods, smp=2)

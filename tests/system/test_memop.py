@@ -27,8 +27,7 @@ def test_memop_kernel_succeeds(boot, settings):
 
 def test_memop_next_to_other_domains_returns_every_page(boot):
     """Two ballooning domains and a bystander on two CPUs; afterwards the
-    free page count is back to where it was (but for the allocator's small
-    caches, as in test_guests.py)."""
+    free page count and the heap are back exactly where they were."""
     mods = [guest_kernel("test-memop") + ",mem=32M", guest_kernel("test-hello") + ",mem=16M",
             guest_kernel("test-memop") + ",mem=48M"]
     q = boot("dom0less", modules=mods, smp=2)
