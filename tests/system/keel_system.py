@@ -23,6 +23,60 @@ BANNER = re.compile(r"^Keel \d+\.\d+\.\d+ \(rev [0-9a-f]+(-dirty)?\) - Xen-ABI h
                     re.M)
 
 
+# What the boot fixture (conftest.py) looks for in every Keel console after
+# a test: Keel-level trouble that a test's own expectations can miss.  Keys
+# are the names a test gives boot(console_allows=...) to provoke one on
+# purpose.  Guest lines start with "(dN) " and never match; a domain that
+# crashes ("domain: dN (...) crashed: ...") is not Keel trouble either.
+CONSOLE_CHECKS = {
+    # heap corruption and bad frees (page_alloc.c, xmalloc.c: pr_err)
+    "heap": r"^(page_free|page_alloc|xfree|xmalloc): .*",
+    # an exception in the hypervisor (traps.c) and its panic
+    "FAULT": r"^FAULT\b.*",
+    "panic": r"^panic: .*",
+    # the lock checker of DEBUG builds (spinlock.c lock_fatal)
+    "lock": r"^lock (self-deadlock|order violation|depth exceeded|release|\S+: _irq lock)\b.*",
+    # Keel restarting the machine on purpose (power.c); see also reset_problem()
+    "reset": r"^reboot: restarting the machine.*",
+}
+
+
+def reset_problem(output, returncode, poweroff=keelqemu.POWEROFF_LINE):
+    """Why the console and QEMU's exit code show a reset or triple fault of
+    Keel's (None if they do not): QEMU ended with 0 without Keel's poweroff
+    line (-no-reboot turns a reset into an exit), or Keel's banner appeared
+    more than once (the machine rebooted under allow_reboot)."""
+    if returncode == 0 and not re.search(poweroff, output, re.M):
+        return ("QEMU exited 0 without Keel's poweroff line "
+                f"/{poweroff}/: the machine reset or triple-faulted")
+    banners = len(BANNER.findall(output))
+    if banners > 1:
+        return f"Keel's banner appeared {banners} times: the machine reset and booted again"
+    return None
+
+
+def console_problems(output, returncode=None, allow=()):
+    """The Keel-level problems in a console transcript, as lines of text;
+    returncode is QEMU's exit code if it has ended (else None).  allow names
+    CONSOLE_CHECKS a test provokes on purpose ("reset" also covers
+    reset_problem())."""
+    unknown = set(allow) - set(CONSOLE_CHECKS)
+    if unknown:
+        raise ValueError(f"console_allows: unknown check(s) {sorted(unknown)}; "
+                         f"use {sorted(CONSOLE_CHECKS)}")
+    problems = []
+    for name, pattern in CONSOLE_CHECKS.items():
+        if name in allow:
+            continue
+        for m in re.finditer(pattern, output, re.M):
+            problems.append(f"[{name}] {m.group(0).rstrip()}")
+    if "reset" not in allow:
+        why = reset_problem(output, returncode)
+        if why:
+            problems.append(f"[reset] {why}")
+    return problems
+
+
 # The in-tree PVH test kernels (guest-drivers/) and the line each one ends with.
 GUEST_KERNELS = REPO / "build" / "guest-drivers"
 GUEST_SUCCESS = r"^\(d{}\) Test result: SUCCESS\s*$"

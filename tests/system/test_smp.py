@@ -81,7 +81,7 @@ def test_lock_torture_total_is_exact(boot):
 
 
 def test_panic_stops_every_other_cpu(boot):
-    q, _ = boot_to_summary(boot, "selftest=fault", smp=3)
+    q, _ = boot_to_summary(boot, "selftest=fault", smp=3, console_allows=("FAULT", "panic"))
     q.expect(r"^panic: fatal exception #PF in hypervisor", BOOT_TIMEOUT)
     stopped = set()
     deadline = time.monotonic() + STEP_TIMEOUT
