@@ -19,6 +19,7 @@ MachineReset.
 scripts/keel-qemu is the command-line front end of this module.
 """
 import atexit
+import bisect
 import codecs
 import ctypes
 import os
@@ -309,6 +310,8 @@ class KeelQemu:
         self._send_lock = threading.Lock()
         self._stderr_done = threading.Event()
         self._text = ""
+        self._arrived_ends = []         # len(self._text) after each chunk ...
+        self._arrived_times = []        # ... and time.monotonic() when it came
         self._raw_len = 0
         self._pos = 0
         self._stderr = []
@@ -412,6 +415,9 @@ class KeelQemu:
         with self._cond:
             self._raw_len += nbytes
             self._text += text
+            if text:
+                self._arrived_ends.append(len(self._text))
+                self._arrived_times.append(time.monotonic())
             if GRUB_FAILED in self._text[-len(text) - len(GRUB_FAILED):]:
                 self._grub_failed = True
             self._cond.notify_all()
@@ -448,6 +454,15 @@ class KeelQemu:
     def stderr(self):
         with self._cond:
             return "\n".join(self._stderr)
+
+    def time_at(self, pos):
+        """time.monotonic() when the console character at offset pos of
+        .output (e.g. a match's start()) reached this process."""
+        with self._cond:
+            i = bisect.bisect_right(self._arrived_ends, pos)
+            if i >= len(self._arrived_times):
+                raise ValueError(f"offset {pos} is beyond the console so far")
+            return self._arrived_times[i]
 
     @property
     def running(self):

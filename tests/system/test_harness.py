@@ -220,6 +220,19 @@ def test_send_types_to_the_guest(mbtest):
         assert q.wait_exit(TIMEOUT) == 0
 
 
+def test_time_at_is_when_the_text_arrived(mbtest):
+    with keelqemu.KeelQemu("echo exit=0", keel=mbtest) as q:
+        prompt = q.expect("prompt> ", TIMEOUT)
+        time.sleep(1)
+        q.send("late\n")
+        got = q.expect(r"^got: late$", TIMEOUT)
+        assert q.time_at(got.start()) - q.time_at(prompt.start()) >= 1.0
+        assert q.time_at(0) <= q.time_at(prompt.start()) <= time.monotonic()
+        with pytest.raises(ValueError):
+            q.time_at(len(q.output) + 100)
+        assert q.wait_exit(TIMEOUT) == 0
+
+
 def test_reset_ends_qemu_unless_reboot_allowed(mbtest):
     with keelqemu.KeelQemu("reset", keel=mbtest, poweroff=None) as q:
         q.expect("mbtest: resetting", TIMEOUT)
