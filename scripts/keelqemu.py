@@ -6,6 +6,12 @@ QEMU command line, reading the serial console incrementally with deadlines,
 pattern waits, typed answers, and turning QEMU's exit code into the status
 Keel reported on the isa-debug-exit port (0xf4).
 
+QEMU exits 0 both after Keel's ACPI S5 power-off and, under -no-reboot (the
+default here), after a reset or a triple fault.  Keel prints POWEROFF_LINE
+just before its S5 write (hypervisor/arch/x86/power.c), so status 0 is only
+reported when the console shows that line; an exit 0 without it raises
+MachineReset.
+
     with KeelQemu("loglvl=info selftest") as q:
         q.expect(r"selftest: \\d+ passed", timeout=120)
         assert q.wait_exit(60) == 0
@@ -13,6 +19,7 @@ Keel reported on the isa-debug-exit port (0xf4).
 scripts/keel-qemu is the command-line front end of this module.
 """
 import atexit
+import bisect
 import codecs
 import ctypes
 import os
@@ -35,6 +42,11 @@ QEMU = "qemu-system-x86_64"
 CPU = "EPYC-Milan,+svm,+npt"
 # Printed by the fallback entry of config/grub.cfg.in.
 GRUB_FAILED = "keel-qemu: GRUB could not boot Keel"
+# Keel's last line before it powers the machine off through ACPI S5 with
+# status 0 (machine_poweroff() in hypervisor/arch/x86/power.c; a non-zero
+# status leaves through isa-debug-exit first).  Printed at loglvl=info and
+# above (the default).
+POWEROFF_LINE = r"^poweroff: entering ACPI S5\s*$"
 # GRUB modules the ISO needs at run time (besides the partition maps that
 # grub-mkrescue's embedded configuration loads).
 GRUB_MODULES = ["multiboot2", "normal", "serial", "terminal", "echo", "sleep"]
@@ -70,6 +82,42 @@ class UnexpectedMatch(KeelQemuError):
 
 class GrubFailed(KeelQemuError):
     """GRUB printed errors and fell back instead of booting Keel."""
+
+
+class MachineReset(KeelQemuError):
+    """QEMU exited 0 but Keel never said it was powering off: the machine
+    reset or triple-faulted (with -no-reboot QEMU ends instead of rebooting)."""
+
+
+def exit_status(rc, output, stderr_lines=(), console_bytes=None,
+                poweroff=POWEROFF_LINE, argv=()):
+    """Keel's exit status from QEMU's exit code rc and the console output.
+
+    isa-debug-exit makes QEMU exit with (status << 1) | 1.  Exit 0 is a
+    power-off only when the console has the poweroff pattern (None: take
+    any exit 0 as a power-off), else MachineReset.  Raises QemuStartError
+    when QEMU could not start (exit 1 with a complaint and no console
+    output) and KeelQemuError for any other failure of QEMU's."""
+    if console_bytes is None:
+        console_bytes = len(output)
+    start_failed = rc == 1 and console_bytes == 0 and any(stderr_lines)
+    command = "\ncommand: " + " ".join(argv) if argv else ""
+    if rc == 0:
+        if poweroff is None or re.search(poweroff, output, re.M):
+            return 0
+        tail = output[-1500:]
+        raise MachineReset(
+            f"QEMU exited 0 but the console never showed /{poweroff}/: the machine "
+            "reset or triple-faulted instead of powering off (without allow_reboot "
+            "QEMU ends at a reset; Keel prints the line at loglvl=info and above)"
+            f"\n--- console (last {len(tail)} chars) ---\n{tail}\n--- end ---")
+    if start_failed:
+        raise QemuStartError(f"QEMU could not start (exit code {rc}):\n"
+                             + "\n".join(stderr_lines) + command)
+    if rc > 0 and rc & 1:
+        return rc >> 1
+    what = f"killed by signal {-rc}" if rc < 0 else f"exit code {rc}"
+    raise KeelQemuError(f"QEMU failed ({what}):\n" + "\n".join(stderr_lines) + command)
 
 
 def mem_bytes(size):
@@ -243,8 +291,10 @@ class KeelQemu:
 
     def __init__(self, cmdline="", modules=(), smp=1, mem="512M", machine="q35",
                  allow_reboot=False, keel=None, qemu_args=(), log=None,
-                 answers=(), on_text=None, on_raw=None, on_stderr=None):
+                 answers=(), on_text=None, on_raw=None, on_stderr=None,
+                 poweroff=POWEROFF_LINE):
         self.cmdline = cmdline
+        self.poweroff = poweroff        # see exit_status(); None trusts exit 0
         self.modules = [parse_module(m) for m in modules]
         self.smp, self.mem, self.machine = smp, mem, machine
         self.allow_reboot = allow_reboot
@@ -260,6 +310,8 @@ class KeelQemu:
         self._send_lock = threading.Lock()
         self._stderr_done = threading.Event()
         self._text = ""
+        self._arrived_ends = []         # len(self._text) after each chunk ...
+        self._arrived_times = []        # ... and time.monotonic() when it came
         self._raw_len = 0
         self._pos = 0
         self._stderr = []
@@ -363,6 +415,9 @@ class KeelQemu:
         with self._cond:
             self._raw_len += nbytes
             self._text += text
+            if text:
+                self._arrived_ends.append(len(self._text))
+                self._arrived_times.append(time.monotonic())
             if GRUB_FAILED in self._text[-len(text) - len(GRUB_FAILED):]:
                 self._grub_failed = True
             self._cond.notify_all()
@@ -399,6 +454,15 @@ class KeelQemu:
     def stderr(self):
         with self._cond:
             return "\n".join(self._stderr)
+
+    def time_at(self, pos):
+        """time.monotonic() when the console character at offset pos of
+        .output (e.g. a match's start()) reached this process."""
+        with self._cond:
+            i = bisect.bisect_right(self._arrived_ends, pos)
+            if i >= len(self._arrived_times):
+                raise ValueError(f"offset {pos} is beyond the console so far")
+            return self._arrived_times[i]
 
     @property
     def running(self):
@@ -515,7 +579,8 @@ class KeelQemu:
 
     def wait_exit(self, timeout=DEFAULT_EXPECT_TIMEOUT):
         """Wait for QEMU to end; return the status Keel reported (0 for a
-        power-off or, without allow_reboot, a reset)."""
+        power-off with Keel's poweroff line; MachineReset for an exit 0
+        without it, i.e. a reset or triple fault)."""
         deadline = self._deadline(timeout)
         with self._cond:
             while not self._eof:
@@ -530,27 +595,13 @@ class KeelQemu:
 
     @property
     def status(self):
-        """Keel's exit status from QEMU's exit code (QEMU must have ended)."""
+        """Keel's exit status from QEMU's exit code (QEMU must have ended);
+        see exit_status()."""
         with self._cond:
             if not self._eof:
                 raise KeelQemuError("QEMU is still running")
-            rc = self._proc.returncode
-            if rc == 0:
-                return 0
-            if rc > 0 and rc & 1 and not self._start_failed(rc):
-                return rc >> 1
-            if self._start_failed(rc):
-                raise QemuStartError(f"QEMU could not start (exit code {rc}):\n"
-                                     + "\n".join(self._stderr)
-                                     + "\ncommand: " + " ".join(self.argv))
-            raise KeelQemuError(f"QEMU failed ({self._describe_exit()}):\n"
-                                + "\n".join(self._stderr)
-                                + "\ncommand: " + " ".join(self.argv))
-
-    def _start_failed(self, rc):
-        # QEMU reports start-up errors with exit 1, which is also what a Keel
-        # status 0 looks like; tell them apart by QEMU's complaint and silence.
-        return rc == 1 and self._raw_len == 0 and any(self._stderr)
+            return exit_status(self._proc.returncode, self._text, list(self._stderr),
+                               self._raw_len, self.poweroff, self.argv or ())
 
     def _describe_exit(self):
         rc = self._proc.returncode

@@ -27,6 +27,7 @@
 #include <keel/machine.h>
 #include <keel/page_alloc.h>
 #include <keel/pvh.h>
+#include <keel/xmalloc.h>
 #include <public/arch-x86/hvm/start_info.h>
 #include <public/xen.h>
 
@@ -276,7 +277,8 @@ uint32_t build_boot_domains(const struct boot_info *bi)
 {
     uint32_t started = 0;
 
-    pr_info("domain: %lu pages free before the boot domains\n", page_alloc_free_pages());
+    pr_info("domain: %lu pages free before the boot domains; heap %zu pages, %zu bytes "
+            "in use\n", page_alloc_free_pages(), xmalloc_heap_pages(), xmalloc_used_bytes());
     for (uint32_t i = 0; i < bi->nr_modules; i++)
         if (build_boot_domain((uint16_t)(i + 1), &bi->modules[i]) == 0)
             started++;
@@ -286,11 +288,16 @@ uint32_t build_boot_domains(const struct boot_info *bi)
 }
 
 /* dom0less: when the last boot domain has ended there is nothing left to
- * run; power off, with status 0 only if every domain powered itself off. */
+ * run; power off, with status 0 only if every domain powered itself off.
+ * The free page count and the heap's figures are printed here and before
+ * the boot domains are built: Keel keeps no page of a domain's and no
+ * cache (xmalloc gives an empty page back at once), so all three must be
+ * the same (tests/system/keel_system.py expect_pages_back). */
 void domains_all_ended(bool all_clean)
 {
-    pr_info("domain: every domain has ended (%s); %lu pages free\n",
-            all_clean ? "all powered off" : "not all cleanly", page_alloc_free_pages());
+    pr_info("domain: every domain has ended (%s); %lu pages free; heap %zu pages, %zu bytes "
+            "in use\n", all_clean ? "all powered off" : "not all cleanly",
+            page_alloc_free_pages(), xmalloc_heap_pages(), xmalloc_used_bytes());
     pr_info("domain: powering off\n");
     machine_poweroff(all_clean ? 0 : 1);
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Self tests that need every CPU: periodic timers on each CPU against NOW(),
- * a second-long storm of cross-CPU calls, and a lock torture.  Work is started on each
+ * Self tests that need every CPU: periodic timers on each CPU against NOW()
+ * (and NOW() against the platform clock over the same run), a second-long
+ * storm of cross-CPU calls, and a lock torture.  Work is started on each
  * CPU through a timer (so it runs from the timer softirq, interrupts on);
  * the boot CPU runs its own softirqs while it waits.
  */
+#include <asm/time.h>
 #include <keel/lib.h>
 #include <keel/selftest.h>
 #include <keel/smp.h>
@@ -16,6 +18,10 @@
 #define TIMER_RUN           SECONDS(2)
 #define EXPECTED_TICKS      200
 #define TICK_TOLERANCE      10          /* 5% of 200 */
+#define CLOCK_POLL          MILLISECS(100)
+/* NOW() against the platform clock over the run: the TSC's calibration
+ * (100 ms against the HPET or PM timer) is good to a few 0.1%. */
+#define CLOCK_TOLERANCE(ns) ((ns) / 100 + MILLISECS(1))
 #define STORM_TIME          SECONDS(1)
 #define TORTURE_TIME        SECONDS(1)
 #define WAIT_LIMIT          SECONDS(150)    /* emulated CPUs on a loaded host are slow */
@@ -82,7 +88,9 @@ static void periodic_tick(void *data)
 static int selftest_timers(void)
 {
     unsigned int cpu;
+    const char *ref = refclock_watch_start();
     s_time_t start = NOW() + TICK, deadline = start + TIMER_RUN + WAIT_LIMIT;
+    s_time_t polled = NOW(), ref_ns, now_ns;
     int rc = 0;
 
     run_end = start + TIMER_RUN;
@@ -95,9 +103,26 @@ static int selftest_timers(void)
         init_timer(&work[cpu].timer, periodic_tick, &work[cpu], cpu);
         set_timer(&work[cpu].timer, start);
     }
-    while (__atomic_load_n(&workers_done, __ATOMIC_ACQUIRE) < nr_cpu_ids && NOW() < deadline)
+    while (__atomic_load_n(&workers_done, __ATOMIC_ACQUIRE) < nr_cpu_ids && NOW() < deadline) {
         do_softirq();
+        if (NOW() - polled >= CLOCK_POLL) {
+            refclock_watch_poll();
+            polled = NOW();
+        }
+    }
+    ref_ns = refclock_watch_end(&now_ns);
     pr_info("selftest: timers: end after %ld ms\n", (long)((NOW() - start) / MILLISECS(1)));
+    if (ref) {
+        pr_info("selftest: timers: the run took %ld us of NOW() and %ld us of the %s\n",
+                (long)(now_ns / MICROSECS(1)), (long)(ref_ns / MICROSECS(1)), ref);
+        if (now_ns > ref_ns + CLOCK_TOLERANCE(ref_ns) ||
+            ref_ns > now_ns + CLOCK_TOLERANCE(ref_ns)) {
+            pr_err("selftest: timers: NOW() and the %s disagree\n", ref);
+            rc = -1;
+        }
+    } else {
+        pr_info("selftest: timers: no platform clock to compare NOW() with\n");
+    }
     for_each_cpu(cpu, &cpu_online_map) {
         uint32_t t = work[cpu].ticks;
         kill_timer(&work[cpu].timer);

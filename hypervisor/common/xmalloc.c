@@ -16,8 +16,12 @@
  * Free objects of a page form a list threaded through the objects: word 0
  * holds the next free index, bytes 8..15 a canary (XM_FREE_CANARY ^ address)
  * that flags a probable double free, confirmed by walking the page's list.
- * A page whose last object is freed goes back to page_alloc() unless it is
- * the class's only page with free objects (avoids thrashing).
+ * A page whose last object is freed goes back to page_alloc() at once, so
+ * the heap keeps no empty page: once everything allocated since some point
+ * is freed again, page_alloc_free_pages() is back where it was (the system
+ * tests check that to the page when every domain has ended).  The heap is
+ * used when domains are built and torn down, not per hypercall, so the
+ * round trip through page_alloc() costs nothing that matters.
  *
  * Large requests take 2^k whole pages; a 16-byte header at the start of the
  * block records a magic value and the order, and the head page's count holds
@@ -27,7 +31,9 @@
  * the magics, at an object boundary, and is not already free; anything else
  * is logged and ignored.  xmalloc(0) behaves as xmalloc(1).
  * xmalloc_used_bytes() counts the bytes of the objects/blocks handed out
- * (class size, or the whole pages of a large block).
+ * (class size, or the whole pages of a large block); xmalloc_heap_pages()
+ * the pages the heap holds from page_alloc() (partly used small-object
+ * pages and the pages of large blocks).
  *
  * Not thread-safe by itself: callers hold the heap lock (added with SMP).
  */
@@ -76,6 +82,7 @@ struct xm_small_meta {
 
 static uint32_t class_pages[XM_NR_CLASSES];    /* pages with free objects */
 static size_t used_bytes;
+static size_t heap_pages;                       /* taken from page_alloc() */
 
 static bool class_lists_ready;
 
@@ -181,6 +188,7 @@ static bool small_page_new(uint32_t cls)
     }
     small_meta_set(pg, &m);
     class_list_push(cls, pfn);
+    heap_pages++;
     return true;
 }
 
@@ -255,9 +263,10 @@ static void small_free(void *p, pfn_t pfn, struct page_info *pg,
     small_meta_set(pg, m);
     used_bytes -= class_size(m->cls);
 
-    if (m->used == 0 && (class_pages[m->cls] != pfn || pg->next != NO_PFN32)) {
+    if (m->used == 0) {                 /* empty: back to the page allocator */
         class_list_remove(m->cls, pfn);
         pg->count = 0;
+        heap_pages--;
         page_free(pfn, 0);
     }
 }
@@ -283,6 +292,7 @@ static void *big_alloc(size_t size)
     hdr->check = XM_HDR_MAGIC ^ (uint64_t)(uintptr_t)hdr;
     pfn_to_page(pfn)->count = XM_BIG_MAGIC;
     used_bytes += (size_t)PAGE_SIZE << order;
+    heap_pages += (size_t)1 << order;
     return hdr + 1;
 }
 
@@ -301,6 +311,7 @@ static void big_free(void *p, pfn_t pfn, struct page_info *pg)
     hdr->magic = 0;
     pg->count = 0;
     used_bytes -= (size_t)PAGE_SIZE << hdr->order;
+    heap_pages -= (size_t)1 << hdr->order;
     page_free(pfn, hdr->order);
 }
 
@@ -377,4 +388,9 @@ void xfree(void *p)
 size_t xmalloc_used_bytes(void)
 {
     return used_bytes;
+}
+
+size_t xmalloc_heap_pages(void)
+{
+    return heap_pages;
 }

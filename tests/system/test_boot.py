@@ -90,7 +90,7 @@ def fault_dump(q):
 
 
 def test_fault_dump(boot):
-    q = boot_to_banner(boot, "selftest=fault")
+    q = boot_to_banner(boot, "selftest=fault", console_allows=("FAULT", "panic"))
     dump = fault_dump(q)
     for reg in ("RAX", "RIP", "CR2", "CR3"):
         assert re.search(rf"\b{reg}=(0x)?[0-9a-f]+", dump), f"no {reg}= in the dump:\n{dump}"
@@ -100,14 +100,16 @@ def test_fault_dump(boot):
 
 
 def test_panic_reboots(boot):
-    q = boot_to_banner(boot, "selftest=fault panic=1", allow_reboot=True)
+    q = boot_to_banner(boot, "selftest=fault panic=1", allow_reboot=True,
+                       console_allows=("FAULT", "panic", "reset"))
     fault_dump(q)
     q.expect(r"^panic: rebooting in 1 seconds?\s*$", STEP_TIMEOUT)
     q.expect(BANNER, BOOT_TIMEOUT)
 
 
 def test_panic_noreboot_halts(boot):
-    q = boot_to_banner(boot, "selftest=fault panic=1 noreboot", allow_reboot=True)
+    q = boot_to_banner(boot, "selftest=fault panic=1 noreboot", allow_reboot=True,
+                       console_allows=("FAULT", "panic"))
     fault_dump(q)
     q.expect(r"^panic: halted \(noreboot\)\s*$", STEP_TIMEOUT)
     # A reboot would come after panic=1's second plus a boot (a few seconds

@@ -292,4 +292,8 @@ def test_init_runs_its_checks_under_plain_qemu(image):
     assert c["cpu-burn"] == "2/2"
     assert 4.5 <= float(c["sleep-5s"]) < 10, c["sleep-5s"]
     assert c["dmesg-clean"] == "yes", out[-3000:]
+    # Exit 0 under -no-reboot is also what a reset or a panic (panic=-1
+    # reboots at once) looks like: a power-off is Linux's line with it.
     assert r.returncode == 0, "QEMU did not power off cleanly"
+    assert re.search(r"^\[ *[0-9.]+\] reboot: Power down\r?$", out, re.M), \
+        "QEMU exited 0 but Linux never said 'reboot: Power down': it reset"

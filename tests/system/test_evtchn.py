@@ -36,5 +36,6 @@ def test_two_evtchn_domains_and_pages_back(boot):
     mods = [guest_kernel("test-evtchn") + ",mem=32M vcpus=2", guest_kernel("test-evtchn") + ",mem=32M vcpus=2"]
     q = boot("dom0less", modules=mods, smp=2)
     before = free_pages_before(q)
+    q.expect_all([GUEST_SUCCESS.format(1), GUEST_SUCCESS.format(2)], BOOT_TIMEOUT)
     expect_pages_back(q, before)
     assert q.wait_exit(STEP_TIMEOUT) == 0

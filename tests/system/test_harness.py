@@ -6,8 +6,10 @@ depend on the state of the hypervisor.
 The test kernel prints "mbtest: cmdline "<cmdline>"" and one
 "mbtest: module "<cmdline>" <bytes> bytes" line per module, then obeys
 words of its command line: "echo" (prompt "prompt> ", read a line, print
-"got: <line>"), "halt", "reset" (via port 0xcf9) or "exit=<N>" (write N to
-the isa-debug-exit port 0xf4)."""
+"got: <line>"), "halt", "reset" (via port 0xcf9), "poweroff" (print Keel's
+"poweroff: entering ACPI S5" line and power off through the q35 ACPI PM1
+control register, as Keel does) or "exit=<N>" (write N to the
+isa-debug-exit port 0xf4)."""
 import os
 import subprocess
 import sys
@@ -49,6 +51,7 @@ KERNEL_C = r"""
 typedef unsigned int u32;
 typedef unsigned char u8;
 static void outb(unsigned short p, u8 v) { __asm__ volatile("outb %0,%1" :: "a"(v), "Nd"(p)); }
+static void outw(unsigned short p, unsigned short v) { __asm__ volatile("outw %0,%1" :: "a"(v), "Nd"(p)); }
 static void outl(unsigned short p, u32 v) { __asm__ volatile("outl %0,%1" :: "a"(v), "Nd"(p)); }
 static u8 inb(unsigned short p) { u8 v; __asm__ volatile("inb %1,%0" : "=a"(v) : "Nd"(p)); return v; }
 static void putc(char c) { if (c == '\n') putc('\r'); while (!(inb(0x3fd) & 0x20)); outb(0x3f8, c); }
@@ -87,6 +90,8 @@ void kmain(u32 info) {
     }
     if (find(cmd, "halt")) { puts("mbtest: halting\n"); halt(); }
     if (find(cmd, "reset")) { puts("mbtest: resetting\n"); outb(0xcf9, 0x06); halt(); }
+    /* SeaBIOS puts the ICH9 PM block at 0x600; SLP_TYP 0 is QEMU's S5. */
+    if (find(cmd, "poweroff")) { puts("poweroff: entering ACPI S5\n"); outw(0x604, 1u << 13); halt(); }
     const char *e = find(cmd, "exit=");
     if (e) { u32 v = 0; while (*e >= '0' && *e <= '9') v = v * 10 + (u32)(*e++ - '0');
              puts("mbtest: exit "); putu(v); puts("\n"); outl(0xf4, v); }
@@ -215,14 +220,45 @@ def test_send_types_to_the_guest(mbtest):
         assert q.wait_exit(TIMEOUT) == 0
 
 
-def test_reset_ends_qemu_unless_reboot_allowed(mbtest):
-    with keelqemu.KeelQemu("reset", keel=mbtest) as q:
-        q.expect("mbtest: resetting", TIMEOUT)
+def test_time_at_is_when_the_text_arrived(mbtest):
+    with keelqemu.KeelQemu("echo exit=0", keel=mbtest) as q:
+        prompt = q.expect("prompt> ", TIMEOUT)
+        time.sleep(1)
+        q.send("late\n")
+        got = q.expect(r"^got: late$", TIMEOUT)
+        assert q.time_at(got.start()) - q.time_at(prompt.start()) >= 1.0
+        assert q.time_at(0) <= q.time_at(prompt.start()) <= time.monotonic()
+        with pytest.raises(ValueError):
+            q.time_at(len(q.output) + 100)
         assert q.wait_exit(TIMEOUT) == 0
+
+
+def test_reset_ends_qemu_unless_reboot_allowed(mbtest):
+    with keelqemu.KeelQemu("reset", keel=mbtest, poweroff=None) as q:
+        q.expect("mbtest: resetting", TIMEOUT)
+        assert q.wait_exit(TIMEOUT) == 0            # QEMU's own exit code is 0
+        assert q.returncode == 0
     with keelqemu.KeelQemu("reset", keel=mbtest, allow_reboot=True) as q:
         q.expect("mbtest: resetting", TIMEOUT)
         q.expect("mbtest: resetting", TIMEOUT)
         assert q.running
+
+
+def test_reset_is_not_a_clean_exit(mbtest):
+    """Exit 0 after a reset (no poweroff line) is MachineReset, not status 0:
+    a crash while powering off must not pass for a power-off."""
+    with keelqemu.KeelQemu("reset", keel=mbtest) as q:
+        q.expect("mbtest: resetting", TIMEOUT)
+        with pytest.raises(keelqemu.MachineReset, match="reset or triple-faulted"):
+            q.wait_exit(TIMEOUT)
+        assert q.returncode == 0
+
+
+def test_acpi_poweroff_with_keels_line_is_status_zero(mbtest):
+    with keelqemu.KeelQemu("poweroff", keel=mbtest) as q:
+        q.expect(keelqemu.POWEROFF_LINE, TIMEOUT)
+        assert q.wait_exit(TIMEOUT) == 0
+        assert q.returncode == 0                    # the S5 write, not isa-debug-exit
 
 
 def test_close_kills_qemu(mbtest):
@@ -263,6 +299,14 @@ def test_cli_exit_status_and_log(mbtest, tmp_path):
     assert r.returncode == 7, r.stderr
     assert 'mbtest: cmdline "exit=7"' in r.stdout
     assert 'mbtest: exit 7' in log.read_text()
+
+
+def test_cli_reset_is_123(mbtest):
+    r = run_cli("--keel", mbtest, "reset")
+    assert r.returncode == 123, r.stderr
+    assert "reset or triple-faulted" in r.stderr
+    r = run_cli("--keel", mbtest, "poweroff")
+    assert r.returncode == 0, r.stderr
 
 
 def test_cli_timeout_is_124(mbtest):

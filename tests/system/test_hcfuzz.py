@@ -5,8 +5,9 @@ pointers (each must return -EFAULT, as on Xen, and write nothing), then
 makes 20,000 hypercalls with random sub-ops, pointers, counts, ports and
 vCPU IDs from a fixed seed.  Keel must answer every one with a result or
 one of Xen's error codes, write nothing outside the buffers it was given,
-keep working, and get every page back when the domain ends."""
-import re
+keep working, and get every page back when the domain ends; the boot
+fixture fails the test on any FAULT, panic or heap complaint of Keel's
+(conftest.py)."""
 
 from keel_system import (BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, expect_pages_back,
                          free_pages_before, guest_kernel)
@@ -27,7 +28,6 @@ def test_random_hypercalls_leave_keel_and_the_guest_intact(boot):
     q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     expect_pages_back(q, before)
     assert q.wait_exit(STEP_TIMEOUT) == 0
-    assert not re.search(r"^(FAULT|panic)", q.output, re.M), "Keel faulted"
 
 
 def test_two_domains_fuzzing_side_by_side(boot):
@@ -39,4 +39,3 @@ def test_two_domains_fuzzing_side_by_side(boot):
     q.expect_all([GUEST_SUCCESS.format(1), GUEST_SUCCESS.format(2)], BOOT_TIMEOUT)
     expect_pages_back(q, before)
     assert q.wait_exit(STEP_TIMEOUT) == 0
-    assert not re.search(r"^(FAULT|panic)", q.output, re.M), "Keel faulted"

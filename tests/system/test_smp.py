@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """System tests of Keel's CPU, interrupt and time layer: every CPU of the
-machine comes online with its APIC ID, per-CPU timers keep time against the
-host clock, cross-CPU calls and locks hold up on every CPU, a panic stops the
+machine comes online with its APIC ID, per-CPU timers keep time against
+Keel's clock, which agrees with the platform's, cross-CPU calls and locks hold up on every CPU, a panic stops the
 other CPUs, and the self tests end in an ACPI poweroff, on q35 and on pc."""
 import re
 import time
@@ -44,22 +44,70 @@ def test_maxcpus_limits_the_cpus_started(boot):
     assert len(CPU_ONLINE.findall(q.output[:summary.start()])) == 2
 
 
-def test_periodic_timers_on_every_cpu_against_the_host_clock(boot):
+# Keel's clock may not run faster than the host's (real time), but the host
+# only sees when a console line reaches it: the start line may come late by
+# the time this process takes to be scheduled.  Allow that much.
+HOST_LAG_MAX_MS = 250
+
+
+def timer_run_problems(keel_ms, host_ms, now_us, ref_us, ticks):
+    """What is wrong with a selftest=timers run: Keel's length of the run
+    (ms), the host's (ms, from when the start and end lines arrived), NOW()'s
+    and the platform clock's (us) and each CPU's tick count."""
+    problems = []
+    if abs(now_us - ref_us) > ref_us / 100 + 1000:
+        problems.append(f"over the run NOW() advanced {now_us} us, the platform clock "
+                        f"{ref_us} us")
+    # The last tick is due 1990 ms after the first, which is the run's start.
+    if keel_ms < 1990:
+        problems.append(f"the run ended after {keel_ms} ms of Keel's clock")
+    if keel_ms > host_ms * 1.01 + HOST_LAG_MAX_MS:
+        problems.append(f"Keel measured {keel_ms} ms, the host saw only {host_ms:.0f} ms: "
+                        "Keel's clock runs fast")
+    # Each tick is set 10 ms of Keel's clock after the previous one was due
+    # (not after it came), so a late tick costs none: 2 s / 10 ms each.
+    problems += [f"cpu {cpu}: {t} ticks of 10 ms in 2 s" for cpu, t in enumerate(ticks)
+                 if t != 200]
+    return problems
+
+
+def test_timer_run_checks_tell_a_slow_host_from_a_wrong_clock():
+    """The checks above, on made-up runs: no QEMU."""
+    assert timer_run_problems(1993, 2001.0, 2003409, 2003409, [200] * 4) == []
+    # a loaded host: ticks come up to 1.5 s late, the console later still
+    assert timer_run_problems(3500, 9000.0, 3510000, 3509000, [200] * 4) == []
+    # the start line reached the host 200 ms late
+    assert timer_run_problems(2000, 1805.0, 2010000, 2010000, [200] * 4) == []
+    # Keel's clock twice as fast as real time: the host and the PM timer say so
+    fast = timer_run_problems(2000, 1010.0, 2010000, 1005000, [200] * 4)
+    assert len(fast) == 2 and "runs fast" in fast[1]
+    # twice as slow: only the PM timer can tell, the host might be slow
+    assert len(timer_run_problems(2000, 4020.0, 2010000, 4020000, [200] * 4)) == 1
+    assert timer_run_problems(2000, 2010.0, 2010000, 2010000, [200, 199, 200, 201]) == \
+        ["cpu 1: 199 ticks of 10 ms in 2 s", "cpu 3: 201 ticks of 10 ms in 2 s"]
+    assert timer_run_problems(1500, 1510.0, 1510000, 1510000, [200] * 4) == \
+        ["the run ended after 1500 ms of Keel's clock"]
+
+
+def test_periodic_timers_on_every_cpu_against_guest_clocks(boot):
+    """Every CPU's 10 ms periodic timer fires exactly 200 times in 2 s of
+    Keel's clock; that clock (NOW(), the calibrated TSC) agrees within 1% +
+    1 ms with the platform clock (the ACPI PM timer) over the run, and does
+    not run ahead of the host's clock.  How late the ticks come depends on
+    how busy the host is, so no upper bound is put on the run's length: a
+    slow host cannot fail this test, a wrong clock or a lost tick does."""
     smp = 4
     q, _ = boot_to_summary(boot, "selftest=timers", smp=smp)
-    q.expect(r"^selftest: timers: start", BOOT_TIMEOUT)
-    host_start = time.monotonic()
+    start = q.expect(r"^selftest: timers: start", BOOT_TIMEOUT)
     end = q.expect(r"^selftest: timers: end after (\d+) ms\s*$", STEP_TIMEOUT)
-    host_ms = (time.monotonic() - host_start) * 1000
-    keel_ms = int(end.group(1))
-    # The run is 2 s of Keel's clock (NOW(), the calibrated TSC); the host
-    # saw the same interval (plus the first 10 ms tick and console latency).
-    assert abs(host_ms - keel_ms) <= 0.05 * keel_ms + 60, \
-        f"Keel measured {keel_ms} ms, the host {host_ms:.0f} ms"
-    assert 1900 <= keel_ms <= 2400, f"the 2-second run took {keel_ms} ms of Keel's time"
-    for cpu in range(smp):
-        m = q.expect(rf"^selftest: timers: cpu {cpu} fired (\d+) times", STEP_TIMEOUT)
-        assert 190 <= int(m.group(1)) <= 210, f"cpu {cpu}: {m.group(1)} ticks of 10 ms in 2 s"
+    host_ms = (q.time_at(end.start()) - q.time_at(start.start())) * 1000
+    clocks = q.expect(r"^selftest: timers: the run took (\d+) us of NOW\(\) and (\d+) us "
+                      r"of the (ACPI PM timer|HPET)\s*$", STEP_TIMEOUT)
+    ticks = [int(q.expect(rf"^selftest: timers: cpu {cpu} fired (\d+) times",
+                          STEP_TIMEOUT).group(1)) for cpu in range(smp)]
+    problems = timer_run_problems(int(end.group(1)), host_ms, int(clocks.group(1)),
+                                  int(clocks.group(2)), ticks)
+    assert problems == [], "; ".join(problems)
     q.expect(r"^selftest: timers: ok", STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0
 
@@ -84,7 +132,7 @@ def test_lock_torture_total_is_exact(boot):
 
 
 def test_panic_stops_every_other_cpu(boot):
-    q, _ = boot_to_summary(boot, "selftest=fault", smp=3)
+    q, _ = boot_to_summary(boot, "selftest=fault", smp=3, console_allows=("FAULT", "panic"))
     q.expect(r"^panic: fatal exception #PF in hypervisor", BOOT_TIMEOUT)
     stopped = set()
     deadline = time.monotonic() + STEP_TIMEOUT

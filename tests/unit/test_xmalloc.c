@@ -3,7 +3,9 @@
  * Unit tests for hypervisor/common/xmalloc.c, linked with the real page
  * allocator over a host arena (this file provides scrub_page, pfn_to_virt
  * and virt_to_pfn).  Checks alignment, no overlap (fill patterns), zeroing,
- * reuse, large blocks, accounting, exhaustion and hostile xfree() calls.
+ * reuse, large blocks, accounting (bytes, and pages: an empty page goes back
+ * at once, so the free page count returns exactly), exhaustion and hostile
+ * xfree() calls.
  */
 #include "ktest.h"
 
@@ -129,9 +131,9 @@ TEST(random_sizes_no_overlap)
         xfree(objs[i].p);
     }
     CHECK_EQ(xmalloc_used_bytes(), 0);
-    /* every page came back except at most one cached per size class */
-    CHECK(page_alloc_free_pages() <= start_free);
-    CHECK(start_free - page_alloc_free_pages() <= 8);
+    /* every page came back: the heap keeps no empty page */
+    CHECK_EQ(xmalloc_heap_pages(), 0);
+    CHECK_EQ(page_alloc_free_pages(), start_free);
     CHECK(!ktest_log_contains("xfree"));
 }
 
@@ -220,8 +222,9 @@ TEST(exhaustion)
     CHECK(xmalloc(5000) == NULL);
     for (int i = 0; i < n; i++)
         xfree(objs[i]);
-    /* one empty page stays cached for the class */
-    CHECK_EQ(page_alloc_free_pages(), 7);
+    /* no empty page stays with the heap */
+    CHECK_EQ(page_alloc_free_pages(), 8);
+    CHECK_EQ(xmalloc_heap_pages(), 0);
     CHECK(xmalloc(5000) != NULL);
 }
 
@@ -233,10 +236,64 @@ TEST(empty_pages_go_back)
     for (int i = 0; i < 300; i++)
         CHECK((objs[i] = xmalloc(16)) != NULL);
     CHECK_EQ(page_alloc_free_pages(), free0 - 2);   /* 256 per page */
+    CHECK_EQ(xmalloc_heap_pages(), 2);
     for (int i = 0; i < 300; i++)
         xfree(objs[i]);
-    CHECK_EQ(page_alloc_free_pages(), free0 - 1);
+    CHECK_EQ(page_alloc_free_pages(), free0);
+    CHECK_EQ(xmalloc_heap_pages(), 0);
     CHECK_EQ(xmalloc_used_bytes(), 0);
+}
+
+/* The accounting the system tests rely on (every page back once each
+ * domain has ended): whatever was allocated after a point is freed again,
+ * in any order and across every size class and large blocks, and the free
+ * page count is exactly what it was; xmalloc_heap_pages() follows the pages
+ * the heap holds at each step. */
+TEST(free_count_exact_after_any_alloc_free_pattern)
+{
+    setup(512);
+    /* long-lived objects from before the point, in a few classes */
+    void *keep[3] = { xmalloc(16), xmalloc(200), xmalloc(3000) };
+    CHECK(keep[0] && keep[1] && keep[2]);
+    pfn_t free0 = page_alloc_free_pages();
+    size_t heap0 = xmalloc_heap_pages();
+    CHECK_EQ(heap0, 2 + 1);                        /* two small pages, one block */
+    CHECK_EQ(page_alloc_free_pages() + heap0, 512);
+
+    static void *objs[2000];
+    for (int round = 0; round < 3; round++) {
+        uint32_t nr = 0;
+        for (int i = 0; i < 2000; i++) {
+            size_t size = (size_t)16 << (i % 8);   /* every class in turn */
+            if (i % 97 == 0)
+                size = 5000 + (size_t)i;           /* and large blocks */
+            objs[nr] = xmalloc(size);
+            if (objs[nr])
+                nr++;
+            CHECK_EQ(page_alloc_free_pages() + xmalloc_heap_pages(), 512);
+        }
+        CHECK(nr > 100);
+        /* free in an order that leaves pages partly used for a long time */
+        for (uint32_t step = 0; step < 7; step++)
+            for (uint32_t i = step; i < nr; i += 7) {
+                xfree(objs[i]);
+                CHECK_EQ(page_alloc_free_pages() + xmalloc_heap_pages(), 512);
+            }
+        CHECK_EQ(xmalloc_heap_pages(), heap0);
+        CHECK_EQ(page_alloc_free_pages(), free0);
+    }
+    /* a class whose only page empties gives it back too (no cache) */
+    void *one = xmalloc(1024);
+    CHECK(one != NULL);
+    CHECK_EQ(page_alloc_free_pages(), free0 - 1);
+    xfree(one);
+    CHECK_EQ(page_alloc_free_pages(), free0);
+    for (int i = 0; i < 3; i++)
+        xfree(keep[i]);
+    CHECK_EQ(xmalloc_heap_pages(), 0);
+    CHECK_EQ(page_alloc_free_pages(), 512);
+    CHECK(!ktest_log_contains("xfree"));
+    CHECK(!ktest_log_contains("xmalloc"));
 }
 
 TEST(xfree_null_is_noop)
@@ -289,16 +346,27 @@ TEST(garbage_pointers_logged)
     CHECK_EQ(xmalloc_used_bytes(), used);
     CHECK_EQ(page_alloc_free_pages(), free0);
 
-    /* double frees */
+    /* double frees: of an object on a page still in use ... */
+    uint8_t *neighbour = xmalloc(64);
+    CHECK(neighbour != NULL && virt_to_pfn(neighbour) == virt_to_pfn(p));
     ktest_log_clear();
     xfree(p);
     xfree(p);
     CHECK(ktest_log_contains("double free"));
+    /* ... and of the last object of a page, which went back at the first */
+    ktest_log_clear();
+    xfree(neighbour);
+    CHECK(!ktest_log_contains("xfree"));
+    xfree(neighbour);
+    CHECK(ktest_log_contains("was not allocated by xmalloc"));
+    CHECK_EQ(page_alloc_free_pages(), free0 + 1);
+    ktest_log_clear();
     xfree(big);
-    CHECK_EQ(page_alloc_free_pages(), free0 + 4);
+    CHECK_EQ(page_alloc_free_pages(), free0 + 1 + 4);
     xfree(big);
     CHECK(ktest_log_contains("was not allocated by xmalloc"));
-    CHECK_EQ(page_alloc_free_pages(), free0 + 4);
+    CHECK_EQ(page_alloc_free_pages(), free0 + 1 + 4);
+    CHECK_EQ(xmalloc_heap_pages(), 0);
     CHECK_EQ(xmalloc_used_bytes(), 0);
     /* the double-freed object is handed out once, not twice */
     uint8_t *x = xmalloc(64), *y = xmalloc(64);

@@ -75,7 +75,9 @@ struct refclock {
 };
 
 static uint16_t pmtmr_port;
+static uint64_t pmtmr_mask;
 static volatile uint64_t *hpet_regs;
+static uint64_t hpet_hz, hpet_mask;
 
 static uint64_t pmtmr_read(void)
 {
@@ -147,11 +149,19 @@ static uint64_t calibrate_with_pmtimer(const struct acpi_fadt *fadt)
     struct refclock rc = { pmtmr_read, PMTMR_HZ,
                            fadt->pm_timer_32bit ? 0xffffffffu : 0xffffffu };
 
+    if (!pmtmr_port)
+        return 0;
+    return calibrate_against(&rc);
+}
+
+/* The FADT's PM timer, if it has one, for calibration and refclock_watch. */
+static void pmtimer_find(const struct acpi_fadt *fadt)
+{
     if (fadt->pm_timer.space_id != ACPI_SPACE_IO || !fadt->pm_timer.address ||
         fadt->pm_timer.address > 0xffff)
-        return 0;
+        return;
     pmtmr_port = (uint16_t)fadt->pm_timer.address;
-    return calibrate_against(&rc);
+    pmtmr_mask = fadt->pm_timer_32bit ? 0xffffffffu : 0xffffffu;
 }
 
 static uint64_t calibrate_with_hpet(const struct acpi_hpet *hpet)
@@ -170,6 +180,8 @@ static uint64_t calibrate_with_hpet(const struct acpi_hpet *hpet)
     rc.hz = 1000000000000000ULL / period_fs;
     if (!(hpet->counter_64bit))
         rc.mask = 0xffffffffu;
+    hpet_hz = rc.hz;
+    hpet_mask = rc.mask;
     config = hpet_regs[HPET_CONFIG / 8];
     hpet_regs[HPET_CONFIG / 8] = config | HPET_ENABLE;
     ticks = calibrate_against(&rc);
@@ -190,6 +202,7 @@ void time_init(const struct acpi_info *acpi)
 {
     uint64_t ticks;
 
+    pmtimer_find(&acpi->fadt);
     if ((ticks = calibrate_with_hpet(&acpi->hpet)))
         set_tsc_rate(ticks, "HPET");
     else if ((ticks = calibrate_with_pmtimer(&acpi->fadt)))
@@ -235,6 +248,70 @@ uint64_t ns_to_tsc(s_time_t ns)
     if (ns <= 0)
         return tsc_base;
     return tsc_base + (uint64_t)(((unsigned __int128)(uint64_t)ns * tsc_per_ns_mul) >> 32);
+}
+
+/* ---- a second clock for self tests ---------------------------------------
+ * The ACPI PM timer (else the HPET), followed over an interval alongside
+ * NOW(), so a self test can say how long the interval was on a clock other
+ * than the TSC: a miscalibrated TSC shows, and unlike the host's clock the
+ * comparison does not depend on how fast the machine runs.  The counter's
+ * wraps are followed by refclock_watch_poll(), which must run more often
+ * than the counter wraps (4.6 s for a 24-bit PM timer).  One watch at a
+ * time, on one CPU. */
+static struct refclock watch_rc;
+static uint64_t watch_last, watch_ticks, watch_hpet_config;
+static s_time_t watch_now0;
+
+const char *refclock_watch_start(void)
+{
+    uint64_t tsc;
+
+    if (pmtmr_port) {
+        watch_rc = (struct refclock){ pmtmr_read, PMTMR_HZ, pmtmr_mask };
+    } else if (hpet_regs && hpet_hz) {
+        watch_rc = (struct refclock){ hpet_read, hpet_hz, hpet_mask };
+        watch_hpet_config = hpet_regs[HPET_CONFIG / 8];
+        hpet_regs[HPET_CONFIG / 8] = watch_hpet_config | HPET_ENABLE;
+    } else {
+        watch_rc.read = NULL;
+        return NULL;
+    }
+    sample_pair(&watch_rc, &tsc, &watch_last);
+    watch_now0 = tsc_to_ns(tsc);
+    watch_ticks = 0;
+    return pmtmr_port ? "ACPI PM timer" : "HPET";
+}
+
+void refclock_watch_poll(void)
+{
+    uint64_t now;
+
+    if (!watch_rc.read)
+        return;
+    now = watch_rc.read();
+    watch_ticks += (now - watch_last) & watch_rc.mask;
+    watch_last = now;
+}
+
+/* End the watch: the nanoseconds of the reference clock and (in *now_ns)
+ * of NOW() since refclock_watch_start(), read at the same moment. */
+s_time_t refclock_watch_end(s_time_t *now_ns)
+{
+    uint64_t tsc, ref;
+
+    if (!watch_rc.read) {
+        *now_ns = 0;
+        return 0;
+    }
+    refclock_watch_poll();
+    sample_pair(&watch_rc, &tsc, &ref);
+    watch_ticks += (ref - watch_last) & watch_rc.mask;
+    *now_ns = tsc_to_ns(tsc) - watch_now0;
+    if (watch_rc.read == hpet_read)
+        hpet_regs[HPET_CONFIG / 8] = watch_hpet_config;
+    watch_rc.read = NULL;
+    return (s_time_t)(watch_ticks / watch_rc.hz * 1000000000u +
+                      watch_ticks % watch_rc.hz * 1000000000u / watch_rc.hz);
 }
 
 static void timer_interrupt(struct cpu_regs *regs)

@@ -15,6 +15,8 @@ void *xmalloc(size_t size);     /* 16-byte aligned, NULL when out of memory;
 void *xzalloc(size_t size);
 void xfree(void *p);
 size_t xmalloc_used_bytes(void); /* bytes handed out and not freed, for tests */
+size_t xmalloc_heap_pages(void); /* pages held from page_alloc(); an empty
+                                    small-object page is never kept */
 
 /* Provided by the environment: the address of a page frame. */
 void *pfn_to_virt(pfn_t pfn);

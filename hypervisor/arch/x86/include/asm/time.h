@@ -18,4 +18,12 @@ uint64_t clock_khz_against_tsc(uint64_t (*read)(void), uint64_t mask);
 uint64_t rtc_read_seconds(void);
 uint64_t wallclock_at_boot(void);       /* seconds since 1970 at NOW() == 0 */
 
+/* Self tests: an interval on the platform clock (PM timer or HPET) and on
+ * NOW() together.  start returns the clock's name (NULL: none); poll at
+ * least every second while the watch runs; end returns the platform clock's
+ * nanoseconds and puts NOW()'s in *now_ns. */
+const char *refclock_watch_start(void);
+void refclock_watch_poll(void);
+s_time_t refclock_watch_end(s_time_t *now_ns);
+
 #endif
