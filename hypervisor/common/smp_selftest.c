@@ -57,7 +57,8 @@ static int run_everywhere(void (*fn)(void *))
     }
     while (__atomic_load_n(&workers_done, __ATOMIC_ACQUIRE) < nr_cpu_ids) {
         do_softirq();
-        if (NOW() > deadline) {
+        if (NOW() > deadline &&
+            __atomic_load_n(&workers_done, __ATOMIC_ACQUIRE) < nr_cpu_ids) {
             pr_err("selftest: only %u of %u CPUs finished\n", workers_done, nr_cpu_ids);
             for_each_cpu(cpu, &cpu_online_map)
                 pr_err("selftest: cpu %u: softirqs pending 0x%x, timer %s, queue length %u\n",
