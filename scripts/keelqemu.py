@@ -380,8 +380,10 @@ class KeelQemu:
                     f.close()
                 except OSError:
                     pass
-        if self._log:
-            self._log.close()
+        with self._cond:                    # a reader still running writes no more
+            log, self._log = self._log, None
+        if log:
+            log.close()
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
 
@@ -406,13 +408,12 @@ class KeelQemu:
             self._cond.notify_all()
 
     def _ingest(self, text, nbytes):
-        if text:
-            if self._on_text:
-                self._on_text(text)
-            if self._log:
+        if text and self._on_text:
+            self._on_text(text)
+        with self._cond:
+            if text and self._log:          # None once close() took it
                 self._log.write(text)
                 self._log.flush()
-        with self._cond:
             self._raw_len += nbytes
             self._text += text
             if text:
