@@ -111,7 +111,8 @@ static int record_chunk(struct domain *d, mfn_t mfn, uint32_t order)
         struct mem_chunk *c = xmalloc(cap * sizeof(*c));
         if (!c)
             return -ENOMEM;
-        memcpy(c, d->chunks, d->nr_chunks * sizeof(*c));
+        if (d->nr_chunks)           /* memcpy from NULL is undefined */
+            memcpy(c, d->chunks, d->nr_chunks * sizeof(*c));
         xfree(d->chunks);
         d->chunks = c;
         d->cap_chunks = cap;

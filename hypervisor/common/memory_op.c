@@ -120,7 +120,8 @@ static int held_reserve(struct domain *d)
     cap = d->cap_held ? d->cap_held * 2 : 64;
     if (!(h = xmalloc(cap * sizeof(*h))))
         return -ENOMEM;
-    memcpy(h, d->held, d->nr_held * sizeof(*h));
+    if (d->nr_held)                 /* memcpy from NULL is undefined */
+        memcpy(h, d->held, d->nr_held * sizeof(*h));
     xfree(d->held);
     d->held = h;
     d->cap_held = cap;
