@@ -291,10 +291,13 @@ static long reservation_op(struct vcpu *v, uint32_t op, uint64_t start, uint64_t
     struct xen_memory_reservation r;
     uint64_t done = start;
 
-    /* As Xen: any problem with the request itself returns the start extent. */
+    /* As Xen: any problem with the request itself returns the start extent.
+     * Populate-on-demand is for populate_physmap only (Xen refuses it for
+     * the calling domain itself, after no extent) and ignored by the rest. */
     if (copy_from_guest(v, &r, arg, sizeof(r)) < 0 ||
         r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start >= r.nr_extents ||
-        r.extent_order > MAX_EXTENT_ORDER || (r.mem_flags & XENMEMF_populate_on_demand) ||
+        r.extent_order > MAX_EXTENT_ORDER ||
+        (op == XENMEM_populate_physmap && (r.mem_flags & XENMEMF_populate_on_demand)) ||
         (r.domid != DOMID_SELF && r.domid != v->domain->domid))
         return (long)start;
     reservation_run(v, op, &r, &done);
