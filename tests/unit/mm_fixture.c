@@ -17,7 +17,7 @@ struct vcpu;
 
 static struct page_info frame_table[MM_FIX_FRAMES];
 static uint8_t *arena;
-static uintptr_t ro_start, ro_end;
+static uintptr_t ro_start, ro_end, nr_start, nr_end;
 uint32_t mm_fix_copies_in, mm_fix_copies_out;
 
 __thread unsigned long host_irq_flags = 0x200;
@@ -83,9 +83,15 @@ void mm_fix_readonly(const void *gva, uint64_t len)
     ro_end = ro_start + len;
 }
 
+void mm_fix_unreadable(const void *gva, uint64_t len)
+{
+    nr_start = (uintptr_t)gva;
+    nr_end = nr_start + len;
+}
+
 static bool faults(uint64_t gva, uint64_t len)
 {
-    return gva < MM_FIX_FAULT_BELOW || gva + len < gva;
+    return gva < MM_FIX_FAULT_BELOW || gva + len < gva || (gva < nr_end && gva + len > nr_start);
 }
 
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len)

@@ -8,7 +8,8 @@
  * virtual address is a host pointer, except that:
  *   - addresses below MM_FIX_FAULT_BELOW fault (-EFAULT): an unmapped page;
  *   - a range marked with mm_fix_readonly() faults on copy_to_guest only:
- *     a page the guest can be read from but not written to.
+ *     a page the guest can be read from but not written to;
+ *   - a range marked with mm_fix_unreadable() faults both ways.
  * Test-specific fakes (domains, vCPUs, the rest of Keel) stay in each test.
  */
 #ifndef MM_FIXTURE_H
@@ -27,8 +28,10 @@ void mm_fix_init(void);
 /* Free pages now: compare before and after to find leaks. */
 pfn_t mm_fix_free_pages(void);
 
-/* copy_to_guest into [gva, gva + len) fails from now on (0, 0: none). */
+/* copy_to_guest into [gva, gva + len) fails from now on (NULL, 0: none). */
 void mm_fix_readonly(const void *gva, uint64_t len);
+/* Any copy touching [gva, gva + len) fails from now on (NULL, 0: none). */
+void mm_fix_unreadable(const void *gva, uint64_t len);
 
 /* Calls of copy_from_guest and copy_to_guest so far. */
 extern uint32_t mm_fix_copies_in, mm_fix_copies_out;
