@@ -4,7 +4,8 @@
  * to the per-domain policy, VMMCALL to the hypercall table, port I/O to the
  * (nearly empty) PVH port space with the 0xE9 debug console, HLT blocks,
  * nested page faults on unbacked memory and triple faults crash the domain,
- * and the SVM instructions raise #UD.  Instruction lengths come from Keel's
+ * the SVM instructions raise #UD, and the IRET of an NMI handler unblocks
+ * NMIs.  Instruction lengths come from Keel's
  * decoder: QEMU's TCG has no NRIP save.
  */
 #include <asm/hvm_vcpu.h>
@@ -255,6 +256,14 @@ void svm_handle_exit(struct vcpu *v)
     case SVM_EXIT_VINTR:
         vmcb->ctl.int_ctl &= ~SVM_V_IRQ;
         vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+        break;
+    case SVM_EXIT_IRET:
+        /* The IRET ending the NMI handler, intercepted before it runs: NMIs
+         * are unblocked, and the shadow keeps a pending one out until the
+         * IRET has run (Xen does the same). */
+        v->hvm.nmi_blocked = false;
+        vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+        vmcb->ctl.int_state |= 1;
         break;
     case SVM_EXIT_VMMCALL:
         handle_vmmcall(v);
