@@ -78,6 +78,7 @@ bool svm_skip_insn(struct vcpu *v, const char *expected, uint8_t expected_len)
     s->rip += len;
     if (svm_guest_mode(v) != X86_MODE_64)
         s->rip &= 0xffffffffULL;
+    v->hvm.vmcb->ctl.int_state &= ~1u;  /* the instruction is done: no STI/MOV SS shadow */
     return true;
 }
 
@@ -154,6 +155,7 @@ static void handle_ioio(struct vcpu *v)
         }
     }
     vmcb->save.rip = vmcb->ctl.exitinfo2;      /* the next RIP, given for IOIO */
+    vmcb->ctl.int_state &= ~1u;
 }
 
 static void handle_vmmcall(struct vcpu *v)
@@ -173,6 +175,7 @@ static void handle_ud(struct vcpu *v)
     if (copy_from_guest(v, bytes, s->cs.base + s->rip, 3) == 0 &&
         bytes[0] == 0x0f && bytes[1] == 0x01 && bytes[2] == 0xc1) {
         s->rip += 3;
+        v->hvm.vmcb->ctl.int_state &= ~1u;
         hypercall_dispatch(v);
         return;
     }
