@@ -139,9 +139,10 @@ static void handle_ioio(struct vcpu *v)
                                      NOW())) {
             if (info & IOIO_TYPE_IN)
                 vmcb->save.rax = (vmcb->save.rax & ~0xffULL) | byte;
+        } else if (info & IOIO_TYPE_IN && size == 4) {
+            vmcb->save.rax = 0xffffffff;    /* a 32-bit write zero-extends */
         } else if (info & IOIO_TYPE_IN) {
-            uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
-            vmcb->save.rax |= mask;
+            vmcb->save.rax |= size == 1 ? 0xff : 0xffff;
         } else if (port == DEBUG_CONSOLE_PORT) {
             char c = (char)vmcb->save.rax;
             domain_console_write(v->domain, &c, 1);
