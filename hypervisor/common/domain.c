@@ -111,7 +111,8 @@ static int record_chunk(struct domain *d, mfn_t mfn, uint32_t order)
         struct mem_chunk *c = xmalloc(cap * sizeof(*c));
         if (!c)
             return -ENOMEM;
-        memcpy(c, d->chunks, d->nr_chunks * sizeof(*c));
+        if (d->nr_chunks)           /* memcpy from NULL is undefined */
+            memcpy(c, d->chunks, d->nr_chunks * sizeof(*c));
         xfree(d->chunks);
         d->chunks = c;
         d->cap_chunks = cap;
@@ -120,21 +121,39 @@ static int record_chunk(struct domain *d, mfn_t mfn, uint32_t order)
     return 0;
 }
 
-/* One chunk of 2^order frames at gfn: allocated, owned, mapped. */
-static int populate_chunk(struct domain *d, gfn_t gfn, uint32_t order, unsigned int alloc_flags)
+/* One chunk of 2^order frames: allocated, recorded, owned; PFN_INVALID
+ * if out of memory. */
+static pfn_t alloc_chunk(struct domain *d, uint32_t order, unsigned int alloc_flags)
 {
     pfn_t mfn = page_alloc_flags(order, alloc_flags);
 
     if (mfn == PFN_INVALID)
-        return -ENOMEM;
+        return PFN_INVALID;
     if (record_chunk(d, mfn, order) < 0) {
         page_free(mfn, order);
-        return -ENOMEM;
+        return PFN_INVALID;
     }
     for (uint64_t i = 0; i < (1ULL << order); i++)
         pfn_to_page(mfn + i)->owner = d->domid;
     d->tot_pages += 1ULL << order;
+    return mfn;
+}
+
+/* One chunk of 2^order frames at gfn: allocated, owned, mapped. */
+static int populate_chunk(struct domain *d, gfn_t gfn, uint32_t order, unsigned int alloc_flags)
+{
+    pfn_t mfn = alloc_chunk(d, order, alloc_flags);
+
+    if (mfn == PFN_INVALID)
+        return -ENOMEM;
     return p2m_set_entry(&d->p2m, gfn, mfn, order, p2m_ram_rw);
+}
+
+int domain_alloc_unmapped(struct domain *d, uint32_t order)
+{
+    if (d->tot_pages + (1ULL << order) > d->max_pages)
+        return -ENOMEM;
+    return alloc_chunk(d, order, 0) == PFN_INVALID ? -ENOMEM : 0;
 }
 
 int domain_populate_ram(struct domain *d, gfn_t gfn, uint64_t pages, unsigned int alloc_flags)

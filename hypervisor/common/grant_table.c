@@ -277,38 +277,6 @@ struct copy_side {
     gfn_t gfn;
 };
 
-static int16_t side_open(struct vcpu *v, const struct gnttab_copy_ptr *p, bool is_gref,
-                         bool write, struct copy_side *s)
-{
-    int16_t rc;
-
-    if (!is_gref && p->domid != DOMID_SELF)
-        return GNTST_permission_denied;     /* only one's own frames by number */
-    if (!(s->gt = table_get(v, p->domid)))
-        return GNTST_bad_domain;
-    s->write = write;
-    if (!is_gref) {
-        s->gfn = p->u.gmfn;
-        return GNTST_okay;
-    }
-    spin_lock(&s->gt->lock);
-    rc = pin_entry(s->gt, p->u.ref, v->domain->domid, write, &s->gfn);
-    spin_unlock(&s->gt->lock);
-    s->pinned = rc == GNTST_okay;
-    s->ref = p->u.ref;
-    return rc;
-}
-
-static void side_close(struct copy_side *s)
-{
-    if (s->pinned) {
-        spin_lock(&s->gt->lock);
-        unpin_entry(s->gt, s->ref, s->write);
-        spin_unlock(&s->gt->lock);
-    }
-    table_put(s->gt);
-}
-
 /* The frame behind gfn in d's p2m, if it is d's own RAM (writable for a
  * write); d->mem_lock held. */
 static int16_t ram_frame(struct domain *d, gfn_t gfn, bool write, void **va)
@@ -326,6 +294,54 @@ static int16_t ram_frame(struct domain *d, gfn_t gfn, bool write, void **va)
         return GNTST_bad_page;              /* shared_info, grant frames */
     *va = pfn_to_virt(mfn);
     return GNTST_okay;
+}
+
+/* Xen's gnttab_copy_lock_domain: whose memory a side names. */
+static int16_t side_domain(struct vcpu *v, const struct gnttab_copy_ptr *p, bool is_gref,
+                           bool write, struct copy_side *s)
+{
+    if (!is_gref && p->domid != DOMID_SELF)
+        return GNTST_permission_denied;     /* only one's own frames by number */
+    if (!(s->gt = table_get(v, p->domid)))
+        return GNTST_bad_domain;
+    s->write = write;
+    return GNTST_okay;
+}
+
+/* Xen's gnttab_copy_claim_buf: pin the grant, find its frame.  The frame
+ * is looked up again, under the owner's mem_lock, for the copy itself. */
+static int16_t side_claim(struct vcpu *v, const struct gnttab_copy_ptr *p, bool is_gref,
+                          struct copy_side *s)
+{
+    struct domain *d = s->gt->d;
+    void *va;
+    int16_t rc;
+
+    if (!is_gref) {
+        s->gfn = p->u.gmfn;
+    } else {
+        spin_lock(&s->gt->lock);
+        rc = pin_entry(s->gt, p->u.ref, v->domain->domid, s->write, &s->gfn);
+        spin_unlock(&s->gt->lock);
+        if (rc != GNTST_okay)
+            return rc;
+        s->pinned = true;
+        s->ref = p->u.ref;
+    }
+    spin_lock(&d->mem_lock);
+    rc = ram_frame(d, s->gfn, s->write, &va);
+    spin_unlock(&d->mem_lock);
+    return rc;
+}
+
+static void side_close(struct copy_side *s)
+{
+    if (s->pinned) {
+        spin_lock(&s->gt->lock);
+        unpin_entry(s->gt, s->ref, s->write);
+        spin_unlock(&s->gt->lock);
+    }
+    table_put(s->gt);
 }
 
 static void lock_mem_pair(struct domain *a, struct domain *b)
@@ -366,15 +382,23 @@ static int16_t copy_frames(const struct gnttab_copy *op, struct copy_side *src,
     return rc;
 }
 
+/* Xen 4.17's order, so that an op with several faults gets Xen's status:
+ * both domains, then the source (grant, frame), then the destination,
+ * then the offsets.  A zero-length op is checked like any other (later
+ * Xen skips it). */
 static int16_t copy_one(struct vcpu *v, const struct gnttab_copy *op)
 {
     struct copy_side src = { .gt = NULL }, dst = { .gt = NULL };
+    bool src_gref = op->flags & GNTCOPY_source_gref, dst_gref = op->flags & GNTCOPY_dest_gref;
     int16_t rc;
 
-    /* Xen 4.17 checks a zero-length op like any other (later Xen skips it). */
-    rc = side_open(v, &op->source, op->flags & GNTCOPY_source_gref, false, &src);
+    rc = side_domain(v, &op->source, src_gref, false, &src);
     if (rc == GNTST_okay)
-        rc = side_open(v, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
+        rc = side_domain(v, &op->dest, dst_gref, true, &dst);
+    if (rc == GNTST_okay)
+        rc = side_claim(v, &op->source, src_gref, &src);
+    if (rc == GNTST_okay)
+        rc = side_claim(v, &op->dest, dst_gref, &dst);
     if (rc == GNTST_okay && ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
                              (uint32_t)op->dest.offset + op->len > PAGE_SIZE))
         rc = GNTST_bad_copy_arg;

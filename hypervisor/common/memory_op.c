@@ -2,9 +2,10 @@
 /*
  * HYPERVISOR_memory_op for PVH/HVM guests: the domain's own memory map,
  * placing the shared_info page and grant-table frames (add_to_physmap),
- * the reservation counters, and the balloon pair decrease_reservation /
- * populate_physmap.  Every other sub-op returns -ENOSYS
- * (docs/abi-coverage.md).
+ * the reservation counters, the balloon pair decrease_reservation /
+ * populate_physmap, and increase_reservation (memory given but mapped
+ * nowhere, as Xen does for translated guests).  Every other sub-op returns
+ * -ENOSYS (docs/abi-coverage.md).
  *
  * Frames and chunks.  A domain's RAM is recorded in d->chunks as allocated:
  * 4 KiB frames or 2 MiB chunks.  A frame the guest gives back is unmapped
@@ -120,7 +121,8 @@ static int held_reserve(struct domain *d)
     cap = d->cap_held ? d->cap_held * 2 : 64;
     if (!(h = xmalloc(cap * sizeof(*h))))
         return -ENOMEM;
-    memcpy(h, d->held, d->nr_held * sizeof(*h));
+    if (d->nr_held)                 /* memcpy from NULL is undefined */
+        memcpy(h, d->held, d->nr_held * sizeof(*h));
     xfree(d->held);
     d->held = h;
     d->cap_held = cap;
@@ -209,6 +211,25 @@ static int populate_extent(struct domain *d, gfn_t gfn, uint32_t order)
     return domain_populate_ram(d, gfn, n, 0);          /* scrubbed: it may have been a domU's */
 }
 
+/* XENMEM_increase_reservation, as Xen does it for a translated guest: the
+ * extent is the domain's (tot_pages) but mapped nowhere, and Xen gives its
+ * frame numbers only to PV guests; it stays until teardown.  A 4 KiB
+ * extent takes a held frame first, as populate does. */
+static int increase_extent(struct domain *d, uint32_t order)
+{
+    mfn_t mfn;
+
+    if (order == 0 && d->nr_held) {
+        mfn = d->held[--d->nr_held];
+        pfn_to_page(mfn)->owner = d->domid;
+        d->tot_pages++;
+        return 0;
+    }
+    if (d->tot_pages + d->nr_held + (1ULL << order) > d->max_pages)
+        return -ENOMEM;
+    return domain_alloc_unmapped(d, order);
+}
+
 /* ---- Reservations --------------------------------------------------------- */
 
 /* Room for one more chunk to free: flush a full batch, without the lock. */
@@ -246,6 +267,11 @@ static void reservation_run(struct vcpu *v, uint32_t op, const struct xen_memory
         xen_pfn_t gfn;
         int rc;
 
+        if (op == XENMEM_increase_reservation) {
+            if (increase_extent(d, r->extent_order) < 0)
+                break;
+            continue;               /* the list is neither read nor written */
+        }
         if (copy_from_guest(v, &gfn, list + *done * sizeof(gfn), sizeof(gfn)) < 0)
             break;
         if (op == XENMEM_populate_physmap)
@@ -265,14 +291,15 @@ static long reservation_op(struct vcpu *v, uint32_t op, uint64_t start, uint64_t
     struct xen_memory_reservation r;
     uint64_t done = start;
 
-    /* As Xen: any problem with the request itself returns the start extent. */
+    /* As Xen: any problem with the request itself returns the start extent.
+     * Populate-on-demand is for populate_physmap only (Xen refuses it for
+     * the calling domain itself, after no extent) and ignored by the rest. */
     if (copy_from_guest(v, &r, arg, sizeof(r)) < 0 ||
         r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start >= r.nr_extents ||
-        r.extent_order > MAX_EXTENT_ORDER || (r.mem_flags & XENMEMF_populate_on_demand) ||
+        r.extent_order > MAX_EXTENT_ORDER ||
+        (op == XENMEM_populate_physmap && (r.mem_flags & XENMEMF_populate_on_demand)) ||
         (r.domid != DOMID_SELF && r.domid != v->domain->domid))
         return (long)start;
-    if (op == XENMEM_increase_reservation)
-        return (long)start;         /* PV only: HVM guests populate */
     reservation_run(v, op, &r, &done);
     return (long)done;
 }

@@ -2,7 +2,8 @@
 """HYPERVISOR_memory_op and the shared_info page on Keel: the test-memop
 kernel (guest-drivers/tests/memop/) checks the memory map, shared_info with
 the wall clock and pvclock, the reservation counters, decrease/populate of
-4 KiB and 2 MiB extents (reading zero afterwards) and hostile arguments; the
+4 KiB and 2 MiB extents (reading zero afterwards), increase_reservation up
+to the maximum (as Xen for a translated guest) and hostile arguments; the
 same kernel passes on Xen 4.17 (tools/xen-peer/boot-xen.py).  Here it runs
 alone, with two vCPUs, and next to other domains, and every page comes back
 when the domains end."""
@@ -20,6 +21,12 @@ def test_memop_kernel_succeeds(boot, settings):
     q.expect(BANNER, BOOT_TIMEOUT)
     q.expect(r"^\(d1\)\s+add_to_physmap\(shared_info\) at pages\[0\]\s+-> 0", BOOT_TIMEOUT)
     q.expect(r"^\(d1\)\s+\d+ TSC ticks: pvclock \+\d+ ns", STEP_TIMEOUT)
+    # Keel's boot domains start at their maximum; the RAM page shared_info
+    # replaced and pages[2] given back make room for exactly two of the
+    # three extents asked for.
+    q.expect(r"^\(d1\)\s+increase_reservation\(3 extents\) -> 2 \(room for 2\)", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) increase_reservation: 2 of 3 extents, current_reservation at the "
+             r"maximum, list untouched, no room to populate", STEP_TIMEOUT)
     q.expect(GUEST_SUCCESS.format(1), BOOT_TIMEOUT)
     q.expect(r"^domain: d1 \(boot1\) torn down, memory returned", STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""vcpu_op and SCHEDOP_poll on Keel: the test-vcpuop kernel
+"""vcpu_op, SCHEDOP_poll and SCHEDOP_block on Keel: the test-vcpuop kernel
 (guest-drivers/tests/vcpuop) registers its vcpu_info at an offset in its
 own page and sees upcalls land there, reads a growing runstate area, gets
 VIRQ_TIMER from the singleshot timer (-ETIME in the past with
 VCPU_SSHOTTMR_future, stop cancels), polls ports (pending, masked and
-firing, timeout) and gets Xen 4.17's error codes; Keel refuses to give the
-vcpu_info frame back.  Alone, and twice at once on two CPUs with every page
+firing, timeout), blocks (at once with an event pending, until VIRQ_TIMER
+otherwise), sends NMIs with VCPUOP_send_nmi to itself (one handler run per
+send, never nested) and to vCPU 1 (halted in real mode) and gets Xen 4.17's
+error codes; Keel refuses to give the vcpu_info frame back.  Alone, and twice at once on two CPUs with every page
 back afterwards."""
 import pytest
 
@@ -28,6 +30,16 @@ def test_vcpuop_kernel(boot, vcpus, smp):
              STEP_TIMEOUT)
     q.expect(r"^\(d1\) poll: pending port at once, masked port wakes, timeout, errors",
              STEP_TIMEOUT)
+    q.expect(r"^\(d1\) block: returns at once with an event pending \(1 upcall\)", STEP_TIMEOUT)
+    q.expect(r"^\(d1\) block: VIRQ_TIMER wakes it \(after 30ms\.\.2\.5s\)", STEP_TIMEOUT)
+    # 5 sends, then one whose handler sends one more: 7 NMIs, none nested.
+    q.expect(r"^\(d1\) send_nmi to itself: 7 NMIs for 7 sends, never nested; errors as Xen",
+             STEP_TIMEOUT)
+    if vcpus == 2:
+        q.expect(r"^\(d1\) send_nmi to vCPU 1: 5 NMIs for 5 sends, each woke it from HLT",
+                 STEP_TIMEOUT)
+    else:
+        q.expect(r"^\(d1\) send_nmi to vCPU 1: one vCPU, not tried", STEP_TIMEOUT)
     q.expect(r"^\(d1\) give back the vcpu_info frame: 0 extent\(s\) \(refused\)", STEP_TIMEOUT)
     q.expect(GUEST_SUCCESS.format(1), STEP_TIMEOUT)
     assert q.wait_exit(STEP_TIMEOUT) == 0

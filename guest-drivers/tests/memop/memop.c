@@ -12,6 +12,9 @@
  *   - current/maximum_reservation, and decrease_reservation then
  *     populate_physmap of a 4 KiB page and of a 2 MiB extent: the counts
  *     move and the new memory reads zero;
+ *   - increase_reservation up to the maximum: the count of extents done,
+ *     current_reservation grows by it, the extent list is not written
+ *     (a translated guest is given no frame numbers) and nothing is mapped;
  *   - hostile arguments (bad pointers, huge nr_extents, big orders, unknown
  *     ids and spaces) get Xen's errors.
  * Every check holds on Keel and on Xen 4.17 booted with scrub-domheap:
@@ -312,6 +315,46 @@ static void check_reservations(void)
     expect_rc("memory_op(63)", MEMOP(63, 0), -XEN_ENOSYS);
 }
 
+/* XENMEM_increase_reservation, as Xen does it for a translated guest:
+ * extents become ours up to the maximum, counted in current_reservation,
+ * mapped nowhere, the list not written.  Last: it leaves pages[2] a hole. */
+static void check_increase_reservation(void)
+{
+    domid_t self = DOMID_SELF;
+    uint64_t list[3] = { 0x5a5aul, 0x5a5aul, 0x5a5aul }, gfn = gfn_of(pages[2]);
+    long max = MEMOP(XENMEM_maximum_reservation, &self), cur, rc, want;
+
+    expect_rc("increase(order 10)", reservation(XENMEM_increase_reservation, list, 1, 10,
+                                                DOMID_SELF), 0);
+    expect_rc("increase(domain 0x7ff4)", reservation(XENMEM_increase_reservation, list, 1, 0,
+                                                     DOMID_INVALID), 0);
+    expect_rc("increase(nr_extents 2^40)", reservation(XENMEM_increase_reservation, list,
+                                                       1ul << 40, 0, DOMID_SELF), 0);
+    expect_rc("increase(bad argument)", MEMOP(XENMEM_increase_reservation, window_unmapped()),
+              0);
+    /* Make room for one page (Keel's boot domains start at their maximum). */
+    expect_rc("decrease_reservation(pages[2])",
+              reservation(XENMEM_decrease_reservation, &gfn, 1, 0, DOMID_SELF), 1);
+    cur = current_pages();
+    want = max - cur < 3 ? max - cur : 3;
+    rc = reservation(XENMEM_increase_reservation, list, 3, 0, DOMID_SELF);
+    printf("  increase_reservation(3 extents) -> %ld (room for %ld)\n", rc, max - cur);
+    CHECK(rc == want, "increase_reservation returned %ld, expected %ld", rc, want);
+    CHECK(current_pages() == cur + rc, "current_reservation %ld after %ld extents from %ld",
+          current_pages(), rc, cur);
+    CHECK(list[0] == 0x5a5aul && list[1] == 0x5a5aul && list[2] == 0x5a5aul,
+          "the extent list was written: %lx %lx %lx", list[0], list[1], list[2]);
+    /* The memory is ours but mapped nowhere: pages[2] stays a hole, and
+     * populating it needs room the increase took. */
+    rc = reservation(XENMEM_populate_physmap, &gfn, 1, 0, DOMID_SELF);
+    CHECK(rc == (current_pages() < max ? 1 : 0), "populate_physmap after the increase: %ld", rc);
+    if (rc == 0)
+        printf("increase_reservation: %ld of 3 extents, current_reservation at the maximum, "
+               "list untouched, no room to populate\n", want);
+    else
+        printf("increase_reservation: %ld of 3 extents, list untouched\n", want);
+}
+
 void test_main(void)
 {
     volatile struct shared_info *s;
@@ -342,4 +385,5 @@ void test_main(void)
 
     printf("Reservations:\n");
     check_reservations();
+    check_increase_reservation();
 }

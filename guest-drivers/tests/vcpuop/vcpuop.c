@@ -8,8 +8,14 @@
  * time asked for, -ETIME for a past deadline with VCPU_SSHOTTMR_future, and
  * stop cancelling it; SCHEDOP_poll returning at once for a pending port,
  * when a masked port fires, and at its timeout.  Every wait is bounded by
- * the guest's own pvclock.  Last, giving back the vcpu_info frame: Keel
- * refuses (0 extents), Xen takes it (1) and keeps the page.
+ * the guest's own pvclock.  SCHEDOP_block returning at once with an event
+ * pending and woken by VIRQ_TIMER; VCPUOP_send_nmi to itself (the NMI
+ * handler runs exactly once per send, right after the call, even with
+ * interrupts off; one sent from the handler waits for its IRET) and, with
+ * two vCPUs, to vCPU 1 halted in a real-mode trampoline (started with
+ * INIT/SIPI), once per send; bad arguments get Xen's errors.  Last, giving
+ * back the vcpu_info frame: Keel refuses (0 extents), Xen takes it (1) and
+ * keeps the page.
  */
 #include "evtchn_bits.h"
 #include "guest.h"
@@ -25,6 +31,14 @@
 #define VI_OFFSET           192         /* where our vcpu_info sits in vi_page */
 #define MS                  1000000ULL
 #define UNMAPPED_VA         0xffff800000000000UL
+#define APIC                0xfee00000UL
+#define APIC_ICR_LOW        0x300
+#define APIC_ICR_HIGH       0x310
+#define TRAMPOLINE          0x8000      /* vCPU 1's real-mode code */
+#define AP_MARK             0x9000      /* ... which writes AP_MAGIC here */
+#define AP_MAGIC            0x4b454c21u
+#define AP_NMIS             0x9004      /* ... and counts its NMIs here */
+#define NMI_SENDS           5
 
 uint8_t shinfo_page[4096] __attribute__((aligned(4096)));
 uint8_t vi_page[4096] __attribute__((aligned(4096)));
@@ -175,6 +189,59 @@ static long send(uint32_t port)
     struct evtchn_send s = { .port = port };
 
     return evtchn_op(EVTCHNOP_send, &s);
+}
+
+/* SCHEDOP_block with interrupts enabled by the STI right before it (its
+ * shadow covers the hypercall instruction), as Linux's safe_halt does for
+ * HLT: an upcall pending before the call can only be taken after it. */
+static long block_sti(void)
+{
+    long rc = __HYPERVISOR_sched_op;
+
+    if (hypercall_direct_mode() == HYPERCALL_VMMCALL)
+        asm volatile("sti; vmmcall; cli" : "+a"(rc) : "D"((long)SCHEDOP_block), "S"(0L)
+                     : "memory");
+    else
+        asm volatile("sti; vmcall; cli" : "+a"(rc) : "D"((long)SCHEDOP_block), "S"(0L)
+                     : "memory");
+    return rc;
+}
+
+/* Interrupts on until upcall_count reaches want or the deadline passes. */
+static bool wait_upcalls(uint32_t want, uint64_t deadline)
+{
+    while (upcall_count < want && now_ns() < deadline)
+        asm volatile("sti; pause; cli" ::: "memory");
+    return upcall_count >= want;
+}
+
+/* ---- NMIs: the handler is the trap hook for vector 2 ------------------------- */
+
+static volatile uint32_t nmi_count, nmi_depth, nmi_max_depth;
+static volatile bool nmi_resend;        /* the handler sends itself one more */
+static volatile long nmi_resend_rc;
+static volatile uint32_t nmi_count_in_handler;  /* nmi_count after its send */
+
+static bool nmi_hook(struct trap_frame *f)
+{
+    uint32_t depth;
+
+    if (f->vector != X86_EXC_NMI)
+        return false;
+    depth = ++nmi_depth;
+    if (depth > nmi_max_depth)
+        nmi_max_depth = depth;
+    nmi_count++;
+    if (nmi_resend) {
+        nmi_resend = false;
+        nmi_resend_rc = vcpu_op(VCPUOP_send_nmi, 0, NULL);
+        /* NMIs are blocked until our IRET: the new one must not nest. */
+        for (uint64_t end = now_ns() + 20 * MS; now_ns() < end;)
+            asm volatile("pause");
+        nmi_count_in_handler = nmi_count;
+    }
+    nmi_depth--;
+    return true;
 }
 
 /* ---- Cases ------------------------------------------------------------- */
@@ -361,6 +428,165 @@ static void check_poll(uint32_t timer_port, uint32_t ipi)
     printf("poll: pending port at once, masked port wakes, timeout, errors\n");
 }
 
+/* SCHEDOP_block: at once when an upcall is pending and deliverable; else
+ * until an event (here VIRQ_TIMER) comes. */
+static void check_block(uint32_t timer_port, uint32_t ipi)
+{
+    uint32_t start;
+    uint64_t t0, took;
+    long rc;
+
+    consume(timer_port);
+    consume(ipi);
+    asm volatile("cli");
+    /* Pending before the call: it returns at once.  A timer 2 s away
+     * stands guard; it must not be what ends the block. */
+    CHECK(singleshot(now_ns() + 2000 * MS, 0) == 0, "guard timer");
+    start = upcall_count;
+    CHECK(send(ipi) == 0, "send IPI");
+    CHECK(vi->evtchn_upcall_pending == 1, "IPI not pending");
+    t0 = now_ns();
+    rc = block_sti();
+    took = now_ns() - t0;
+    CHECK(rc == 0, "SCHEDOP_block with an event pending: %ld", rc);
+    CHECK(wait_upcalls(start + 1, now_ns() + 500 * MS), "the pending upcall never came");
+    CHECK(took < 1000 * MS, "SCHEDOP_block with an event pending took %lu us", took / 1000);
+    CHECK(!evtchn_bit_test(shinfo->evtchn_pending, timer_port),
+          "the guard timer fired: the block waited for it");
+    CHECK(upcall_count == start + 1, "upcalls: %u", upcall_count - start);
+    CHECK(vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL) == 0, "stop the guard timer");
+    consume(ipi);
+    printf("block: returns at once with an event pending (1 upcall)\n");
+
+    /* Nothing pending: VIRQ_TIMER 30 ms on wakes it. */
+    start = upcall_count;
+    t0 = now_ns();
+    CHECK(singleshot(t0 + 30 * MS, 0) == 0, "singleshot for block");
+    rc = block_sti();
+    took = now_ns() - t0;
+    CHECK(rc == 0, "SCHEDOP_block: %ld", rc);
+    CHECK(wait_upcalls(start + 1, now_ns() + 500 * MS), "no upcall for the timer");
+    CHECK(evtchn_bit_test(shinfo->evtchn_pending, timer_port), "timer port not pending");
+    CHECK(took >= 29 * MS && took < 2500 * MS, "block ended after %lu us, timer at 30 ms",
+          took / 1000);
+    CHECK(upcall_count == start + 1, "upcalls: %u", upcall_count - start);
+    consume(timer_port);
+    printf("block: VIRQ_TIMER wakes it (%s)\n", took >= 29 * MS && took < 2500 * MS ?
+           "after 30ms..2.5s" : "too early or too late");
+}
+
+static void check_send_nmi_self(void)
+{
+    uint32_t before;
+    long rc;
+
+    nmi_count = nmi_max_depth = 0;
+    trap_set_hook(nmi_hook);
+    CHECK(vcpu_op(VCPUOP_send_nmi, 4000, NULL) == -XEN_ENOENT, "send_nmi to vCPU 4000");
+    CHECK(vcpu_op(VCPUOP_send_nmi, 0, &before) == -XEN_EINVAL, "send_nmi with an argument");
+    CHECK(vcpu_op(VCPUOP_send_nmi, 0, (void *)UNMAPPED_VA) == -XEN_EINVAL,
+          "send_nmi with a bad argument");
+    spin_until(now_ns() + 10 * MS);
+    CHECK(nmi_count == 0, "NMIs after refused sends: %u", nmi_count);
+
+    /* Each send: the handler runs once, before the next instruction, even
+     * with interrupts off (NMIs ignore IF). */
+    for (uint32_t i = 0; i < NMI_SENDS; i++) {
+        before = nmi_count;
+        if (i & 1)
+            asm volatile("sti" ::: "memory");
+        rc = vcpu_op(VCPUOP_send_nmi, 0, NULL);
+        asm volatile("cli" ::: "memory");
+        CHECK(rc == 0, "send_nmi to itself: %ld", rc);
+        CHECK(nmi_count == before + 1, "send %u: %u NMIs right after the call", i,
+              nmi_count - before);
+    }
+    spin_until(now_ns() + 20 * MS);
+    CHECK(nmi_count == NMI_SENDS, "%u NMIs for %u sends", nmi_count, NMI_SENDS);
+
+    /* One sent from the handler waits for its IRET, then comes once. */
+    nmi_resend = true;
+    nmi_count_in_handler = 0;
+    CHECK(vcpu_op(VCPUOP_send_nmi, 0, NULL) == 0, "send_nmi");
+    spin_until(now_ns() + 20 * MS);     /* interrupts on: Xen waits for IF=1 */
+    CHECK(nmi_resend_rc == 0, "send_nmi from the NMI handler: %ld", nmi_resend_rc);
+    CHECK(nmi_count_in_handler == NMI_SENDS + 1, "the NMI sent from the handler nested "
+          "(%u NMIs while it ran)", nmi_count_in_handler - NMI_SENDS);
+    CHECK(nmi_count == NMI_SENDS + 2, "%u NMIs for %u sends", nmi_count, NMI_SENDS + 2);
+    CHECK(nmi_max_depth == 1, "NMI handler nested %u deep", nmi_max_depth);
+    trap_set_hook(NULL);
+    printf("send_nmi to itself: %u NMIs for %u sends, never nested; errors as Xen\n",
+           nmi_count, NMI_SENDS + 2);
+}
+
+/* The AP's real-mode code, copied to TRAMPOLINE: point IVT[2] at its NMI
+ * handler, store the mark, halt; the handler counts into AP_NMIS. */
+extern const uint8_t ap_code_start[], ap_code_end[];
+asm(".section .rodata\n"
+    ".code16\n"
+    "ap_code_start:\n"
+    "  cli\n"
+    "  xorw %ax, %ax\n"
+    "  movw %ax, %ds\n"
+    "  movw $(ap_nmi - ap_code_start), 0x8\n"
+    "  movw $0x0800, 0xa\n"
+    "  movl $0x4b454c21, %eax\n"
+    "  movl %eax, 0x9000\n"
+    "1: hlt\n"
+    "  jmp 1b\n"
+    "ap_nmi:\n"
+    "  lock incl 0x9004\n"
+    "  iret\n"
+    "ap_code_end:\n"
+    ".code64\n"
+    ".text\n");
+
+static void apic_icr(uint32_t dest, uint32_t low)
+{
+    *(volatile uint32_t *)(APIC + APIC_ICR_HIGH) = dest << 24;
+    *(volatile uint32_t *)(APIC + APIC_ICR_LOW) = low;
+}
+
+/* vCPU 1, halted in real mode with interrupts off, gets each NMI once. */
+static void check_send_nmi_other(void)
+{
+    volatile uint32_t *mark = (volatile uint32_t *)AP_MARK;
+    volatile uint32_t *nmis = (volatile uint32_t *)AP_NMIS;
+    uint64_t end;
+    long rc;
+
+    if (vcpu_op(VCPUOP_is_up, 1, NULL) == -XEN_ENOENT) {
+        printf("send_nmi to vCPU 1: one vCPU, not tried\n");
+        return;
+    }
+    memcpy((void *)TRAMPOLINE, ap_code_start, (size_t)(ap_code_end - ap_code_start));
+    *mark = 0;
+    *nmis = 0;
+    apic_icr(1, 0x4500);                           /* INIT */
+    apic_icr(1, 0x4600 | (TRAMPOLINE >> 12));      /* STARTUP */
+    for (end = now_ns() + 5000 * MS; *mark != AP_MAGIC && now_ns() < end;)
+        asm volatile("pause");
+    if (*mark != AP_MAGIC) {
+        test_fail("vCPU 1 did not start (mark 0x%x)", *mark);
+        return;
+    }
+    CHECK(vcpu_op(VCPUOP_is_up, 1, NULL) == 1, "vCPU 1 not up");
+    for (uint32_t i = 0; i < NMI_SENDS; i++) {
+        rc = vcpu_op(VCPUOP_send_nmi, 1, NULL);
+        CHECK(rc == 0, "send_nmi to vCPU 1: %ld", rc);
+        for (end = now_ns() + 5000 * MS; *nmis < i + 1 && now_ns() < end;)
+            asm volatile("pause");
+        CHECK(*nmis == i + 1, "send %u: vCPU 1 counted %u NMIs", i, *nmis);
+    }
+    spin_until(now_ns() + 50 * MS);
+    CHECK(*nmis == NMI_SENDS, "vCPU 1 counted %u NMIs for %u sends", *nmis, NMI_SENDS);
+    CHECK(vcpu_op(VCPUOP_send_nmi, 1, &rc) == -XEN_EINVAL, "send_nmi to vCPU 1 with an argument");
+    spin_until(now_ns() + 20 * MS);
+    CHECK(*nmis == NMI_SENDS, "a refused send reached vCPU 1");
+    printf("send_nmi to vCPU 1: %u NMIs for %u sends, %s\n", *nmis, NMI_SENDS,
+           *nmis == NMI_SENDS ? "each woke it from HLT" : "WRONG");
+}
+
 /* Last: the page stays ours on Keel; on Xen it leaves the p2m. */
 static void check_give_back(void)
 {
@@ -395,5 +621,8 @@ void test_main(void)
     check_singleshot(timer_port);
     ipi = bind_ipi_self();
     check_poll(timer_port, ipi);
+    check_block(timer_port, ipi);
+    check_send_nmi_self();
+    check_send_nmi_other();
     check_give_back();
 }

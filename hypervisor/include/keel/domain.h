@@ -116,6 +116,11 @@ struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus
  * memory at boot, which no other domain has held. */
 int domain_populate_ram(struct domain *d, gfn_t gfn, uint64_t pages, unsigned int alloc_flags);
 
+/* 2^order frames given to d but mapped nowhere (XENMEM_increase_reservation
+ * of a translated guest, as on Xen): owned and counted in tot_pages until
+ * teardown, scrubbed.  0, or -ENOMEM (over max_pages, or no memory). */
+int domain_alloc_unmapped(struct domain *d, uint32_t order);
+
 /* Copy to and from guest-physical memory (through the p2m); -EFAULT when
  * any part is not RAM of the domain. */
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);

@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+/* Not in every libc: a host test of code that calls it provides it. */
+size_t strlcpy(char *dst, const char *src, size_t size);
 #else
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

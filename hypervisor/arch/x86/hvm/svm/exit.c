@@ -4,7 +4,8 @@
  * to the per-domain policy, VMMCALL to the hypercall table, port I/O to the
  * (nearly empty) PVH port space with the 0xE9 debug console, HLT blocks,
  * nested page faults on unbacked memory and triple faults crash the domain,
- * and the SVM instructions raise #UD.  Instruction lengths come from Keel's
+ * the SVM instructions raise #UD, and the IRET of an NMI handler unblocks
+ * NMIs.  Instruction lengths come from Keel's
  * decoder: QEMU's TCG has no NRIP save.
  */
 #include <asm/hvm_vcpu.h>
@@ -77,6 +78,7 @@ bool svm_skip_insn(struct vcpu *v, const char *expected, uint8_t expected_len)
     s->rip += len;
     if (svm_guest_mode(v) != X86_MODE_64)
         s->rip &= 0xffffffffULL;
+    v->hvm.vmcb->ctl.int_state &= ~1u;  /* the instruction is done: no STI/MOV SS shadow */
     return true;
 }
 
@@ -137,9 +139,10 @@ static void handle_ioio(struct vcpu *v)
                                      NOW())) {
             if (info & IOIO_TYPE_IN)
                 vmcb->save.rax = (vmcb->save.rax & ~0xffULL) | byte;
+        } else if (info & IOIO_TYPE_IN && size == 4) {
+            vmcb->save.rax = 0xffffffff;    /* a 32-bit write zero-extends */
         } else if (info & IOIO_TYPE_IN) {
-            uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
-            vmcb->save.rax |= mask;
+            vmcb->save.rax |= size == 1 ? 0xff : 0xffff;
         } else if (port == DEBUG_CONSOLE_PORT) {
             char c = (char)vmcb->save.rax;
             domain_console_write(v->domain, &c, 1);
@@ -153,6 +156,7 @@ static void handle_ioio(struct vcpu *v)
         }
     }
     vmcb->save.rip = vmcb->ctl.exitinfo2;      /* the next RIP, given for IOIO */
+    vmcb->ctl.int_state &= ~1u;
 }
 
 static void handle_vmmcall(struct vcpu *v)
@@ -172,6 +176,7 @@ static void handle_ud(struct vcpu *v)
     if (copy_from_guest(v, bytes, s->cs.base + s->rip, 3) == 0 &&
         bytes[0] == 0x0f && bytes[1] == 0x01 && bytes[2] == 0xc1) {
         s->rip += 3;
+        v->hvm.vmcb->ctl.int_state &= ~1u;
         hypercall_dispatch(v);
         return;
     }
@@ -255,6 +260,14 @@ void svm_handle_exit(struct vcpu *v)
     case SVM_EXIT_VINTR:
         vmcb->ctl.int_ctl &= ~SVM_V_IRQ;
         vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+        break;
+    case SVM_EXIT_IRET:
+        /* The IRET ending the NMI handler, intercepted before it runs: NMIs
+         * are unblocked, and the shadow keeps a pending one out until the
+         * IRET has run (Xen does the same). */
+        v->hvm.nmi_blocked = false;
+        vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+        vmcb->ctl.int_state |= 1;
         break;
     case SVM_EXIT_VMMCALL:
         handle_vmmcall(v);

@@ -252,6 +252,9 @@ void hvm_vcpu_set_real_mode_entry(struct vcpu *v, uint8_t vector)
     s->dr6 = 0xffff0ff0;
     s->dr7 = 0x400;
     memset(&v->hvm.regs, 0, sizeof(v->hvm.regs));
+    v->hvm.nmi_blocked = false;                     /* a fresh CPU */
+    v->hvm.vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+    v->hvm.vmcb->ctl.int_state = 0;
 }
 
 #define EXITINTINFO_VALID   (1ULL << 31)
@@ -273,9 +276,20 @@ void svm_intr_assist(struct vcpu *v)
         v->hvm.pending_event = 0;
         return;
     }
-    if (v->hvm.nmi_pending) {
-        v->hvm.nmi_pending = false;
-        c->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | 2;
+    /* NMIs are blocked from one's delivery to its handler's IRET, which
+     * Keel intercepts (svm/exit.c), as the CPU itself would block them. */
+    if (v->hvm.nmi_pending && !v->hvm.nmi_blocked) {
+        if (!(c->int_state & 1)) {
+            v->hvm.nmi_pending = false;
+            v->hvm.nmi_blocked = true;
+            c->intercept_misc1 |= SVM_INTERCEPT_IRET;
+            c->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | 2;
+            return;
+        }
+        /* In a shadow (the IRET itself has yet to run): exit as soon as the
+         * guest takes interrupts, or at its next exit, as Xen does. */
+        c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR;
+        c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
         return;
     }
     /* Xen's event-channel callback vector comes first and bypasses the
@@ -491,11 +505,12 @@ void hvm_vcpu_dump(struct vcpu *v)
     vlapic_dump(&v->hvm.vlapic);
 }
 
-/* Would an event wake the vCPU from HLT: an NMI, or (interrupts on) a
- * vLAPIC interrupt or an event-channel upcall. */
+/* Would an event wake the vCPU from HLT: an NMI (unless one is being
+ * handled), or (interrupts on) a vLAPIC interrupt or an event-channel
+ * upcall. */
 bool hvm_vcpu_has_pending_events(struct vcpu *v)
 {
-    if (__atomic_load_n(&v->hvm.nmi_pending, __ATOMIC_SEQ_CST))
+    if (__atomic_load_n(&v->hvm.nmi_pending, __ATOMIC_SEQ_CST) && !v->hvm.nmi_blocked)
         return true;
     if (!(v->hvm.vmcb->save.rflags & RFLAGS_IF))
         return false;

@@ -45,6 +45,8 @@ struct hvm_vcpu {
     uint32_t tsc_aux;           /* the guest's TSC_AUX (RDTSCP) */
     bool fpu_saved;
     bool nmi_pending;           /* an NMI IPI to inject */
+    bool nmi_blocked;           /* an NMI injected, its handler's IRET not
+                                   seen yet (IRET intercepted meanwhile) */
     bool in_guest;              /* between VMRUN and #VMEXIT (atomic) */
     uint64_t tlb_generation_seen;   /* of its domain's p2m, at the last entry */
     bool wait_for_sipi;         /* INIT received: a STARTUP IPI starts it */

@@ -108,6 +108,7 @@ BUILD_BUG_ON(offsetof(struct vmcb, save.g_pat) != 0x668);
 #define SVM_INTERCEPT_INIT      (1u << 3)
 #define SVM_INTERCEPT_VINTR     (1u << 4)
 #define SVM_INTERCEPT_CPUID     (1u << 18)
+#define SVM_INTERCEPT_IRET      (1u << 20)
 #define SVM_INTERCEPT_INVD      (1u << 22)
 #define SVM_INTERCEPT_HLT       (1u << 24)
 #define SVM_INTERCEPT_INVLPGA   (1u << 26)
@@ -154,6 +155,7 @@ BUILD_BUG_ON(offsetof(struct vmcb, save.g_pat) != 0x668);
 #define SVM_EXIT_INIT           0x063
 #define SVM_EXIT_VINTR          0x064
 #define SVM_EXIT_CPUID          0x072
+#define SVM_EXIT_IRET           0x074
 #define SVM_EXIT_HLT            0x078
 #define SVM_EXIT_INVLPGA        0x07a
 #define SVM_EXIT_IOIO           0x07b

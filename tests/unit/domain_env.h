@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Fakes of what hypervisor/common/domain.c calls besides memory and grant
+ * tables, for the host tests that run the real domain.c
+ * (test_memory_op.c, test_domain.c): the HVM vCPU and domain hooks, vCPU
+ * time, event channels, the shared_info page (a real Keel-owned page, as
+ * shared_info.c makes), the scheduler's stop hook, the end-of-boot hook,
+ * event-check IPIs and strlcpy (not in this libc).  Each fake counts its
+ * calls and appends its name to a trace; the init hooks can be made to
+ * fail.  Grant tables are not faked here: test_memory_op.c links the real
+ * grant_table.c, test_domain.c fakes it itself.
+ */
+#ifndef DOMAIN_ENV_H
+#define DOMAIN_ENV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct denv {
+    uint32_t hvm_vcpu_init, hvm_vcpu_destroy, hvm_domain_init, p2m_flush;
+    uint32_t vcpu_time_init, vcpu_time_teardown, update_vcpu_time;
+    uint32_t evtchn_init, evtchn_destroy, shinfo_init, shinfo_teardown;
+    uint32_t stop_domain, all_ended, all_ended_clean;
+    uint32_t event_checks;              /* smp_send_event_check() */
+    uint32_t event_check_cpu;           /* ... its last target */
+    /* The Nth next call of each init hook fails with -ENOMEM (0: none). */
+    uint32_t fail_hvm_vcpu_init, fail_evtchn_init, fail_shinfo_init;
+};
+extern struct denv denv;
+
+/* The fakes' names in call order, space-separated ("evtchn_destroy ..."). */
+extern char denv_trace[4096];
+void denv_note(const char *what);
+/* Reset the counts, failures and trace. */
+void denv_reset(void);
+
+#endif

@@ -1,0 +1,796 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host tests of grant tables (hypervisor/common/grant_table.c): it owns
+ * HYPERVISOR_grant_table_op as a guest sees it -- query_size, setup_table,
+ * set_version, get_version and copy with every GNTCOPY flag combination --
+ * and the add_to_physmap hooks and teardown of a domain's table.  Expected
+ * results are Xen 4.17's for the same input (public/grant_table.h codes):
+ * GNTST_* in each op's status for problems with one op, -EINVAL/-EFAULT/
+ * -ENOSYS/-ESRCH/-EPERM from the hypercall for problems with the call; the
+ * grant entry's GTF_reading/GTF_writing flags are put back after every copy,
+ * whatever its outcome.  Keel's own documented limits (docs/abi-coverage.md:
+ * 32 frames, 1024 copies per call) are checked as such.
+ *
+ * The rest of Keel is faked: domains with the real p2m and page allocator
+ * (tests/unit/mm_fixture.h) and RAM mapped at gfn RAM_GFN.., a registry for
+ * domain_by_id(), guest addresses that are host pointers.
+ */
+#include "ktest.h"
+#include "mm_fixture.h"
+
+#include <string.h>
+
+#include <keel/domain.h>
+#include <keel/errno.h>
+#include <keel/grant_table.h>
+#include <keel/hypercall.h>
+#include <keel/p2m.h>
+#include <keel/page_alloc.h>
+#include <keel/xmalloc.h>
+#include <public/grant_table.h>
+
+#define RAM_GFN         0x100       /* each fake domain's RAM starts here */
+#define RAM_PAGES       8
+#define HOLE_GFN        0x80        /* never mapped */
+#define ENTRIES         512         /* v1 entries per 4 KiB frame */
+#define INVALID_GFN     (~(xen_pfn_t)0)
+
+/* ---- The fake rest of Keel ------------------------------------------- */
+
+void *xzalloc(size_t size)
+{
+    return calloc(1, size);
+}
+
+void xfree(void *p)
+{
+    free(p);
+}
+
+static struct domain *doms[MAX_DOMAINS];
+
+struct domain *domain_by_id(uint16_t domid)
+{
+    return domid < MAX_DOMAINS ? doms[domid] : NULL;
+}
+
+/* A domain with RAM_PAGES frames of RAM at RAM_GFN and its grant table. */
+static struct domain *mkdom(uint16_t domid, bool privileged)
+{
+    struct domain *d = calloc(1, sizeof(*d));
+    struct vcpu *v = calloc(1, sizeof(*v));
+
+    d->domid = domid;
+    d->privileged = privileged;
+    d->nr_vcpus = 1;
+    d->vcpus[0] = v;
+    v->domain = d;
+    spin_lock_init(&d->mem_lock, "domain-mem", 0);
+    CHECK_EQ(p2m_init(&d->p2m), 0);
+    for (uint32_t i = 0; i < RAM_PAGES; i++) {
+        pfn_t mfn = page_alloc(0);
+        CHECK(mfn != PFN_INVALID);
+        pfn_to_page(mfn)->owner = domid;
+        CHECK_EQ(p2m_set_entry(&d->p2m, RAM_GFN + i, mfn, P2M_ORDER_4K, p2m_ram_rw), 0);
+    }
+    CHECK_EQ(gnttab_domain_init(d), 0);
+    doms[domid] = d;
+    return d;
+}
+
+static void rmdom(struct domain *d)
+{
+    doms[d->domid] = NULL;
+    gnttab_domain_destroy(d);
+    CHECK(d->grant_table == NULL);
+    for (uint32_t i = 0; i < RAM_PAGES; i++) {
+        mfn_t mfn;
+        if (p2m_get_entry(&d->p2m, RAM_GFN + i, &mfn, NULL, NULL) == 0 &&
+            pfn_to_page(mfn)->owner == d->domid)
+            page_free(mfn, 0);
+    }
+    p2m_teardown(&d->p2m);
+    free(d->vcpus[0]);
+    free(d);
+}
+
+/* The host address of d's RAM page i. */
+static uint8_t *ram(struct domain *d, uint32_t i)
+{
+    mfn_t mfn;
+
+    CHECK_EQ(p2m_get_entry(&d->p2m, RAM_GFN + i, &mfn, NULL, NULL), 0);
+    return pfn_to_virt(mfn);
+}
+
+/* d's grant entry ref, through the frame add_to_physmap would map. */
+static volatile struct grant_entry_v1 *entry(struct domain *d, grant_ref_t ref)
+{
+    mfn_t mfn;
+    gfn_t old;
+
+    CHECK_EQ(gnttab_physmap_frame(d, ref / ENTRIES, &mfn, &old), 0);
+    return (struct grant_entry_v1 *)pfn_to_virt(mfn) + ref % ENTRIES;
+}
+
+static void grant(struct domain *d, grant_ref_t ref, domid_t to, uint32_t gfn, uint16_t flags)
+{
+    volatile struct grant_entry_v1 *e = entry(d, ref);
+
+    e->domid = to;
+    e->frame = gfn;
+    e->flags = flags;
+}
+
+static long gnttab_op(struct domain *d, uint64_t cmd, void *uop, uint64_t count)
+{
+    uint64_t args[5] = { cmd, (uint64_t)(uintptr_t)uop, count, 0, 0 };
+
+    return do_grant_table_op(d->vcpus[0], args);
+}
+
+/* ---- A copy op ----------------------------------------------------------- */
+
+struct side {
+    bool gref;
+    uint64_t n;         /* ref or gmfn */
+    domid_t domid;
+    uint16_t offset;
+};
+
+static struct side local(uint64_t gmfn, uint16_t offset)
+{
+    return (struct side){ false, gmfn, DOMID_SELF, offset };
+}
+
+static struct side ref(domid_t domid, grant_ref_t r, uint16_t offset)
+{
+    return (struct side){ true, r, domid, offset };
+}
+
+static struct gnttab_copy mkcopy(struct side s, struct side d, uint16_t len)
+{
+    struct gnttab_copy op;
+
+    memset(&op, 0, sizeof(op));
+    if (s.gref)
+        op.source.u.ref = (grant_ref_t)s.n;
+    else
+        op.source.u.gmfn = s.n;
+    op.source.domid = s.domid;
+    op.source.offset = s.offset;
+    if (d.gref)
+        op.dest.u.ref = (grant_ref_t)d.n;
+    else
+        op.dest.u.gmfn = d.n;
+    op.dest.domid = d.domid;
+    op.dest.offset = d.offset;
+    op.len = len;
+    op.flags = (s.gref ? GNTCOPY_source_gref : 0) | (d.gref ? GNTCOPY_dest_gref : 0);
+    op.status = 0x5a5a;     /* overwritten by every op */
+    return op;
+}
+
+/* One copy op by d: its status (the hypercall itself must return 0). */
+static int16_t copy1(struct domain *d, struct side s, struct side dst, uint16_t len)
+{
+    struct gnttab_copy op = mkcopy(s, dst, len);
+
+    CHECK_EQ(gnttab_op(d, GNTTABOP_copy, &op, 1), 0);
+    return op.status;
+}
+
+static void fill(uint8_t *p, uint8_t seed)
+{
+    for (uint32_t i = 0; i < PAGE_SIZE; i++)
+        p[i] = (uint8_t)(seed + i * 7);
+}
+
+static bool all(const uint8_t *p, uint32_t n, uint8_t val)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (p[i] != val)
+            return false;
+    return true;
+}
+
+/* Two domains: d1 (the copier, unprivileged) and d2 (the granter). */
+static struct domain *d1, *d2;
+static pfn_t free_at_start;
+
+static void setup(void)
+{
+    mm_fix_init();
+    free_at_start = mm_fix_free_pages();
+    d1 = mkdom(1, false);
+    d2 = mkdom(2, false);
+    memset(ram(d1, 0), 0, PAGE_SIZE);
+    memset(ram(d2, 0), 0, PAGE_SIZE);
+}
+
+static void teardown(void)
+{
+    rmdom(d2);
+    rmdom(d1);
+    CHECK_EQ(mm_fix_free_pages(), free_at_start);
+}
+
+/* ---- query_size ------------------------------------------------------------ */
+
+TEST(query_size_of_own_table)
+{
+    struct gnttab_query_size q = { .dom = DOMID_SELF, .status = 0x55 };
+
+    setup();
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 1), 0);
+    CHECK_EQ(q.status, GNTST_okay);
+    CHECK_EQ(q.nr_frames, 1);               /* Xen 4.17 starts with one frame */
+    CHECK_EQ(q.max_nr_frames, 32);          /* Keel's limit (Xen's default: 64) */
+    q = (struct gnttab_query_size){ .dom = 1 };     /* its own id works too */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 1), 0);
+    CHECK_EQ(q.status, GNTST_okay);
+    CHECK_EQ(q.nr_frames, 1);
+    teardown();
+}
+
+TEST(query_size_errors)
+{
+    struct gnttab_query_size q = { .dom = 2 };
+    struct domain *d0;
+
+    setup();
+    /* Another domain's table: only for a privileged caller (XSM_TARGET). */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 1), 0);
+    CHECK_EQ((int16_t)q.status, GNTST_permission_denied);
+    d0 = mkdom(0, true);
+    q = (struct gnttab_query_size){ .dom = 2 };
+    CHECK_EQ(gnttab_op(d0, GNTTABOP_query_size, &q, 1), 0);
+    CHECK_EQ(q.status, GNTST_okay);
+    CHECK_EQ(q.nr_frames, 1);
+    q = (struct gnttab_query_size){ .dom = 7 };     /* no such domain */
+    CHECK_EQ(gnttab_op(d0, GNTTABOP_query_size, &q, 1), 0);
+    CHECK_EQ((int16_t)q.status, GNTST_bad_domain);
+    q = (struct gnttab_query_size){ .dom = DOMID_INVALID };
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 1), 0);
+    CHECK_EQ((int16_t)q.status, GNTST_bad_domain);
+    /* The call itself: exactly one op, readable, writable. */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 0), -EINVAL);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 2), -EINVAL);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, NULL, 1), -EFAULT);
+    q = (struct gnttab_query_size){ .dom = DOMID_SELF };
+    mm_fix_readonly(&q, sizeof(q));
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 1), -EFAULT);
+    mm_fix_readonly(NULL, 0);
+    rmdom(d0);
+    teardown();
+}
+
+/* ---- setup_table ------------------------------------------------------------ */
+
+static long setup_table(struct domain *d, domid_t dom, uint32_t nr, xen_pfn_t *list,
+                        int16_t *status)
+{
+    struct gnttab_setup_table s = { .dom = dom, .nr_frames = nr, .status = 0x55 };
+    long rc;
+
+    set_xen_guest_handle(s.frame_list, list);
+    rc = gnttab_op(d, GNTTABOP_setup_table, &s, 1);
+    *status = s.status;
+    return rc;
+}
+
+static uint32_t nr_frames(struct domain *d)
+{
+    struct gnttab_query_size q = { .dom = DOMID_SELF };
+
+    CHECK_EQ(gnttab_op(d, GNTTABOP_query_size, &q, 1), 0);
+    return q.nr_frames;
+}
+
+TEST(setup_table_grows_and_lists_gfns)
+{
+    xen_pfn_t list[33];
+    int16_t st;
+
+    setup();
+    memset(list, 0xa5, sizeof(list));
+    CHECK_EQ(setup_table(d1, DOMID_SELF, 4, list, &st), 0);
+    CHECK_EQ(st, GNTST_okay);
+    CHECK_EQ(nr_frames(d1), 4);
+    /* A translated guest gets each frame's gfn: none is mapped yet. */
+    for (uint32_t i = 0; i < 4; i++)
+        CHECK_EQ(list[i], INVALID_GFN);
+    CHECK_EQ(list[4], 0xa5a5a5a5a5a5a5a5ULL);      /* nothing past nr_frames */
+
+    gnttab_physmap_placed(d1, 2, 0x4321);          /* add_to_physmap put it there */
+    CHECK_EQ(setup_table(d1, DOMID_SELF, 3, list, &st), 0);
+    CHECK_EQ(st, GNTST_okay);
+    CHECK_EQ(list[1], INVALID_GFN);
+    CHECK_EQ(list[2], 0x4321);
+    CHECK_EQ(nr_frames(d1), 4);                    /* never shrinks */
+
+    /* Zero frames: nothing to do, nothing written. */
+    list[0] = 77;
+    CHECK_EQ(setup_table(d1, DOMID_SELF, 0, list, &st), 0);
+    CHECK_EQ(st, GNTST_okay);
+    CHECK_EQ(list[0], 77);
+
+    /* Up to the limit, and one past it. */
+    CHECK_EQ(setup_table(d1, DOMID_SELF, 32, list, &st), 0);
+    CHECK_EQ(st, GNTST_okay);
+    CHECK_EQ(nr_frames(d1), 32);
+    CHECK_EQ(setup_table(d2, DOMID_SELF, 33, list, &st), 0);
+    CHECK_EQ(st, GNTST_general_error);
+    CHECK_EQ(nr_frames(d2), 1);
+    teardown();
+}
+
+TEST(setup_table_errors)
+{
+    xen_pfn_t list[4];
+    struct domain *d0;
+    int16_t st;
+
+    setup();
+    CHECK_EQ(setup_table(d1, 2, 1, list, &st), 0);
+    CHECK_EQ(st, GNTST_permission_denied);
+    CHECK_EQ(setup_table(d1, 9, 1, list, &st), 0);
+    CHECK_EQ(st, GNTST_bad_domain);
+    d0 = mkdom(0, true);
+    CHECK_EQ(setup_table(d0, 2, 2, list, &st), 0);  /* dom0 may grow another's */
+    CHECK_EQ(st, GNTST_okay);
+    CHECK_EQ(nr_frames(d2), 2);
+    rmdom(d0);
+    /* A frame list it cannot write: GNTST_bad_virt_addr, still 0. */
+    CHECK_EQ(setup_table(d1, DOMID_SELF, 2, NULL, &st), 0);
+    CHECK_EQ(st, GNTST_bad_virt_addr);
+    mm_fix_readonly(list, sizeof(list));
+    CHECK_EQ(setup_table(d1, DOMID_SELF, 2, list, &st), 0);
+    CHECK_EQ(st, GNTST_bad_virt_addr);
+    mm_fix_readonly(NULL, 0);
+
+    struct gnttab_setup_table s = { .dom = DOMID_SELF, .nr_frames = 1 };
+    set_xen_guest_handle(s.frame_list, list);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_setup_table, &s, 0), -EINVAL);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_setup_table, &s, 2), -EINVAL);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_setup_table, NULL, 1), -EFAULT);
+    mm_fix_readonly(&s.status, sizeof(s.status));
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_setup_table, &s, 1), -EFAULT);
+    mm_fix_readonly(NULL, 0);
+    teardown();
+}
+
+TEST(setup_table_out_of_memory)
+{
+    pfn_t hoard[MM_FIX_FRAMES];
+    uint32_t n = 0;
+    xen_pfn_t list[8];
+    int16_t st;
+    pfn_t p;
+
+    setup();
+    while ((p = page_alloc(0)) != PFN_INVALID)
+        hoard[n++] = p;
+    CHECK_EQ(setup_table(d1, DOMID_SELF, 3, list, &st), 0);
+    CHECK_EQ(st, GNTST_general_error);
+    while (n)
+        page_free(hoard[--n], 0);
+    CHECK_EQ(setup_table(d1, DOMID_SELF, 3, list, &st), 0);
+    CHECK_EQ(st, GNTST_okay);
+    teardown();
+}
+
+/* ---- set_version / get_version ------------------------------------------ */
+
+TEST(set_version)
+{
+    struct gnttab_set_version s;
+
+    setup();
+    s.version = 1;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_set_version, &s, 1), 0);
+    CHECK_EQ(s.version, 1);
+    s.version = 2;          /* as a Xen whose max version is 1 */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_set_version, &s, 1), -ENOSYS);
+    CHECK_EQ(s.version, 1);
+    s.version = 0;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_set_version, &s, 1), -EINVAL);
+    CHECK_EQ(s.version, 1);
+    s.version = 3;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_set_version, &s, 1), -EINVAL);
+    CHECK_EQ(s.version, 1);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_set_version, NULL, 1), -EFAULT);
+    s.version = 1;
+    mm_fix_readonly(&s, sizeof(s));
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_set_version, &s, 1), -EFAULT);
+    mm_fix_readonly(NULL, 0);
+    teardown();
+}
+
+TEST(get_version)
+{
+    struct gnttab_get_version g = { .dom = DOMID_SELF, .version = 9 };
+    struct domain *d0;
+
+    setup();
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_get_version, &g, 1), 0);
+    CHECK_EQ(g.version, 1);
+    g = (struct gnttab_get_version){ .dom = 2, .version = 9 };
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_get_version, &g, 1), -EPERM);
+    CHECK_EQ(g.version, 9);
+    g.dom = 33;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_get_version, &g, 1), -ESRCH);
+    d0 = mkdom(0, true);
+    g = (struct gnttab_get_version){ .dom = 2, .version = 9 };
+    CHECK_EQ(gnttab_op(d0, GNTTABOP_get_version, &g, 1), 0);
+    CHECK_EQ(g.version, 1);
+    rmdom(d0);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_get_version, NULL, 1), -EFAULT);
+    g = (struct gnttab_get_version){ .dom = DOMID_SELF };
+    mm_fix_readonly(&g.version, sizeof(g.version));
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_get_version, &g, 1), -EFAULT);
+    mm_fix_readonly(NULL, 0);
+    teardown();
+}
+
+/* ---- The hypercall's own checks ------------------------------------------- */
+
+TEST(hypercall_rejects_bad_cmd_and_count)
+{
+    struct gnttab_query_size q = { .dom = DOMID_SELF };
+    static const uint32_t unsupported[] = {
+        GNTTABOP_map_grant_ref, GNTTABOP_unmap_grant_ref, GNTTABOP_dump_table,
+        GNTTABOP_transfer, GNTTABOP_unmap_and_replace, GNTTABOP_get_status_frames,
+        GNTTABOP_swap_grant_ref, GNTTABOP_cache_flush, 13, 0xfff,
+    };
+    struct grant_table *gt;
+
+    setup();
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 0x80000000u), -EINVAL);   /* (int)count < 0 */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 0xffffffffu), -EINVAL);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size | (1u << 12), &q, 1), -EINVAL); /* continuation bits */
+    for (uint32_t i = 0; i < ARRAY_SIZE(unsupported); i++)
+        CHECK_EQ(gnttab_op(d1, unsupported[i], &q, 1), -ENOSYS);
+    /* A domain without a table (Keel never makes one; defensive): -ENOSYS. */
+    gt = d1->grant_table;
+    d1->grant_table = NULL;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_query_size, &q, 1), -ENOSYS);
+    d1->grant_table = gt;
+    teardown();
+}
+
+/* ---- copy: local frames ------------------------------------------------------ */
+
+TEST(copy_local_to_local)
+{
+    uint8_t *src, *dst;
+
+    setup();
+    src = ram(d1, 1);
+    dst = ram(d1, 2);
+    fill(src, 3);
+    memset(dst, 0, PAGE_SIZE);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 1, 100), local(RAM_GFN + 2, 2000), 300), GNTST_okay);
+    CHECK(memcmp(dst + 2000, src + 100, 300) == 0);
+    CHECK(all(dst, 2000, 0) && all(dst + 2300, PAGE_SIZE - 2300, 0));
+    /* The whole page, and the last byte. */
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 1, 0), local(RAM_GFN + 2, 0), 4096), GNTST_okay);
+    CHECK(memcmp(dst, src, PAGE_SIZE) == 0);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 1, 4095), local(RAM_GFN + 3, 4095), 1), GNTST_okay);
+    CHECK_EQ(ram(d1, 3)[4095], src[4095]);
+    teardown();
+}
+
+TEST(copy_local_frames_only_by_domid_self)
+{
+    setup();
+    /* "Only DOMID_SELF may reference via frame", even by one's own id. */
+    struct side own_by_id = { false, RAM_GFN + 1, 1, 0 };
+    struct side other = { false, RAM_GFN + 1, 2, 0 };
+
+    CHECK_EQ(copy1(d1, own_by_id, local(RAM_GFN + 2, 0), 8), GNTST_permission_denied);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 2, 0), own_by_id, 8), GNTST_permission_denied);
+    CHECK_EQ(copy1(d1, other, local(RAM_GFN + 2, 0), 8), GNTST_permission_denied);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 2, 0), other, 8), GNTST_permission_denied);
+    teardown();
+}
+
+TEST(copy_bad_local_frames)
+{
+    gfn_t gt_gfn = RAM_GFN + RAM_PAGES;
+    mfn_t mfn, ro;
+    gfn_t old;
+
+    setup();
+    /* A hole, a gfn past the guest-physical space. */
+    CHECK_EQ(copy1(d1, local(HOLE_GFN, 0), local(RAM_GFN, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 0), local(HOLE_GFN, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, local(1ULL << 36, 0), local(RAM_GFN, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 0), local(~0ULL, 0), 8), GNTST_bad_page);
+    /* A frame that is mapped but not its own RAM (its grant-table frame). */
+    CHECK_EQ(gnttab_physmap_frame(d1, 0, &mfn, &old), 0);
+    CHECK_EQ(p2m_set_entry(&d1->p2m, gt_gfn, mfn, P2M_ORDER_4K, p2m_ram_rw), 0);
+    CHECK_EQ(copy1(d1, local(gt_gfn, 0), local(RAM_GFN, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 0), local(gt_gfn, 0), 8), GNTST_bad_page);
+    CHECK_EQ(p2m_set_entry(&d1->p2m, gt_gfn, 0, P2M_ORDER_4K, p2m_invalid), 0);
+    /* Read-only RAM of its own can be copied from. */
+    ro = page_alloc(0);
+    pfn_to_page(ro)->owner = 1;
+    memset(pfn_to_virt(ro), 0x3c, PAGE_SIZE);
+    CHECK_EQ(p2m_set_entry(&d1->p2m, gt_gfn, ro, P2M_ORDER_4K, p2m_ram_ro), 0);
+    CHECK_EQ(copy1(d1, local(gt_gfn, 0), local(RAM_GFN, 0), 16), GNTST_okay);
+    CHECK(all(ram(d1, 0), 16, 0x3c));
+    CHECK_EQ(p2m_set_entry(&d1->p2m, gt_gfn, 0, P2M_ORDER_4K, p2m_invalid), 0);
+    page_free(ro, 0);
+    teardown();
+}
+
+TEST(copy_beyond_the_page_is_bad_copy_arg)
+{
+    uint8_t *dst;
+
+    setup();
+    dst = ram(d1, 2);
+    memset(dst, 0, PAGE_SIZE);
+    fill(ram(d1, 1), 9);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 1, 4000), local(RAM_GFN + 2, 0), 97), GNTST_bad_copy_arg);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 1, 0), local(RAM_GFN + 2, 4095), 2), GNTST_bad_copy_arg);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 1, 0), local(RAM_GFN + 2, 0), 4097), GNTST_bad_copy_arg);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 1, 65535), local(RAM_GFN + 2, 0), 1), GNTST_bad_copy_arg);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 1, 0), local(RAM_GFN + 2, 0), 65535), GNTST_bad_copy_arg);
+    CHECK(all(dst, PAGE_SIZE, 0));
+    /* Exactly to the end is fine. */
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 1, 4000), local(RAM_GFN + 2, 0), 96), GNTST_okay);
+    CHECK(memcmp(dst, ram(d1, 1) + 4000, 96) == 0);
+    teardown();
+}
+
+/* ---- copy: grant references ----------------------------------------------------- */
+
+TEST(copy_from_a_grant)
+{
+    volatile struct grant_entry_v1 *e;
+    uint8_t *src, *dst;
+
+    setup();
+    src = ram(d2, 3);
+    dst = ram(d1, 0);
+    fill(src, 0x11);
+    memset(dst, 0, PAGE_SIZE);
+    grant(d2, 5, 1, RAM_GFN + 3, GTF_permit_access);
+    CHECK_EQ(copy1(d1, ref(2, 5, 16), local(RAM_GFN, 32), 512), GNTST_okay);
+    CHECK(memcmp(dst + 32, src + 16, 512) == 0);
+    CHECK(all(dst, 32, 0));
+    e = entry(d2, 5);
+    CHECK_EQ(e->flags, GTF_permit_access);         /* GTF_reading cleared again */
+    CHECK_EQ(e->domid, 1);
+    CHECK_EQ(e->frame, RAM_GFN + 3);
+    /* A read-only grant can be read. */
+    grant(d2, 6, 1, RAM_GFN + 3, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(copy1(d1, ref(2, 6, 0), local(RAM_GFN, 0), 4096), GNTST_okay);
+    CHECK(memcmp(dst, src, PAGE_SIZE) == 0);
+    CHECK_EQ(entry(d2, 6)->flags, GTF_permit_access | GTF_readonly);
+    teardown();
+}
+
+TEST(copy_to_a_grant)
+{
+    uint8_t *src, *dst;
+
+    setup();
+    src = ram(d1, 4);
+    dst = ram(d2, 4);
+    fill(src, 0x42);
+    memset(dst, 0, PAGE_SIZE);
+    grant(d2, 9, 1, RAM_GFN + 4, GTF_permit_access);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 4, 0), ref(2, 9, 1024), 1024), GNTST_okay);
+    CHECK(memcmp(dst + 1024, src, 1024) == 0);
+    CHECK(all(dst, 1024, 0) && all(dst + 2048, 2048, 0));
+    CHECK_EQ(entry(d2, 9)->flags, GTF_permit_access);  /* reading, writing cleared */
+    /* Never into a read-only grant: GNTST_general_error, nothing written. */
+    grant(d2, 10, 1, RAM_GFN + 5, GTF_permit_access | GTF_readonly);
+    memset(ram(d2, 5), 0, PAGE_SIZE);
+    CHECK_EQ(copy1(d1, local(RAM_GFN + 4, 0), ref(2, 10, 0), 64), GNTST_general_error);
+    CHECK(all(ram(d2, 5), PAGE_SIZE, 0));
+    CHECK_EQ(entry(d2, 10)->flags, GTF_permit_access | GTF_readonly);
+    teardown();
+}
+
+TEST(copy_grant_to_grant)
+{
+    struct domain *d3;
+    uint8_t *src, *dst;
+
+    setup();
+    d3 = mkdom(3, false);
+    src = ram(d2, 1);
+    dst = ram(d3, 2);
+    fill(src, 0x77);
+    memset(dst, 0, PAGE_SIZE);
+    grant(d2, 20, 1, RAM_GFN + 1, GTF_permit_access | GTF_readonly);
+    grant(d3, 30, 1, RAM_GFN + 2, GTF_permit_access);
+    CHECK_EQ(copy1(d1, ref(2, 20, 8), ref(3, 30, 4000), 96), GNTST_okay);
+    CHECK(memcmp(dst + 4000, src + 8, 96) == 0);
+    CHECK_EQ(entry(d2, 20)->flags, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(entry(d3, 30)->flags, GTF_permit_access);
+
+    /* One ref as both sides: pinned for reading, then for writing too. */
+    fill(dst, 1);
+    CHECK_EQ(copy1(d1, ref(3, 30, 0), ref(3, 30, 2048), 2048), GNTST_okay);
+    CHECK(memcmp(dst + 2048, dst, 2048) == 0);
+    CHECK_EQ(entry(d3, 30)->flags, GTF_permit_access);
+    CHECK_EQ(copy1(d1, ref(2, 20, 0), ref(2, 20, 2048), 16), GNTST_general_error);
+    CHECK_EQ(entry(d2, 20)->flags, GTF_permit_access | GTF_readonly);
+    rmdom(d3);
+    teardown();
+}
+
+TEST(copy_can_fail_flag_changes_nothing)
+{
+    struct gnttab_copy op;
+
+    setup();
+    fill(ram(d2, 2), 5);
+    grant(d2, 4, 1, RAM_GFN + 2, GTF_permit_access);
+    op = mkcopy(ref(2, 4, 0), local(RAM_GFN, 0), 128);
+    op.flags |= 1u << 2;            /* Xen's GNTCOPY_can_fail: for paged-out frames only */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, &op, 1), 0);
+    CHECK_EQ(op.status, GNTST_okay);
+    CHECK(memcmp(ram(d1, 0), ram(d2, 2), 128) == 0);
+    teardown();
+}
+
+TEST(copy_refused_grants)
+{
+    volatile struct grant_entry_v1 *e;
+
+    setup();
+    memset(ram(d1, 0), 0, PAGE_SIZE);
+    fill(ram(d2, 0), 3);
+    /* Granted to another domain, of the wrong type, or not at all. */
+    grant(d2, 1, 3, RAM_GFN, GTF_permit_access);
+    CHECK_EQ(copy1(d1, ref(2, 1, 0), local(RAM_GFN, 0), 8), GNTST_general_error);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 0), ref(2, 1, 0), 8), GNTST_general_error);
+    grant(d2, 2, 1, RAM_GFN, GTF_invalid);
+    CHECK_EQ(copy1(d1, ref(2, 2, 0), local(RAM_GFN, 0), 8), GNTST_general_error);
+    grant(d2, 3, 1, RAM_GFN, GTF_accept_transfer);
+    CHECK_EQ(copy1(d1, ref(2, 3, 0), local(RAM_GFN, 0), 8), GNTST_general_error);
+    grant(d2, 4, 1, RAM_GFN, GTF_transitive);      /* v1 has no transitive grants */
+    CHECK_EQ(copy1(d1, ref(2, 4, 0), local(RAM_GFN, 0), 8), GNTST_general_error);
+    CHECK(all(ram(d1, 0), PAGE_SIZE, 0));
+    e = entry(d2, 1);
+    CHECK_EQ(e->flags, GTF_permit_access);
+    CHECK_EQ(entry(d2, 2)->flags, GTF_invalid);
+    CHECK_EQ(entry(d2, 3)->flags, GTF_accept_transfer);
+    teardown();
+}
+
+TEST(copy_bad_refs_and_domains)
+{
+    struct domain *gone;
+
+    setup();
+    fill(ram(d2, 0), 3);
+    grant(d2, ENTRIES - 1, 1, RAM_GFN, GTF_permit_access);
+    CHECK_EQ(copy1(d1, ref(2, ENTRIES - 1, 0), local(RAM_GFN, 0), 8), GNTST_okay);
+    /* One past the table (one frame: 512 entries), and far past. */
+    CHECK_EQ(copy1(d1, ref(2, ENTRIES, 0), local(RAM_GFN, 0), 8), GNTST_bad_gntref);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 0), ref(2, ENTRIES, 0), 8), GNTST_bad_gntref);
+    CHECK_EQ(copy1(d1, ref(2, 0xffffffffu, 0), local(RAM_GFN, 0), 8), GNTST_bad_gntref);
+    /* Xen 4.17 checks a zero-length op like any other. */
+    CHECK_EQ(copy1(d1, ref(2, ENTRIES, 0), local(RAM_GFN, 0), 0), GNTST_bad_gntref);
+    /* Once the table has grown, the ref exists. */
+    grant(d2, ENTRIES, 1, RAM_GFN, GTF_permit_access);
+    CHECK_EQ(copy1(d1, ref(2, ENTRIES, 0), local(RAM_GFN, 0), 8), GNTST_okay);
+    /* No such domain; a domain whose table is gone (torn down). */
+    CHECK_EQ(copy1(d1, ref(9, 0, 0), local(RAM_GFN, 0), 8), GNTST_bad_domain);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 0), ref(DOMID_INVALID, 0, 0), 8), GNTST_bad_domain);
+    gone = mkdom(4, false);
+    grant(gone, 1, 1, RAM_GFN, GTF_permit_access);
+    gnttab_domain_destroy(gone);
+    CHECK_EQ(copy1(d1, ref(4, 1, 0), local(RAM_GFN, 0), 8), GNTST_bad_domain);
+    CHECK_EQ(gnttab_op(gone, GNTTABOP_query_size, &(struct gnttab_query_size){ 0 }, 1), -ENOSYS);
+    rmdom(gone);
+    teardown();
+}
+
+TEST(copy_granted_frame_must_be_the_granters_ram)
+{
+    setup();
+    memset(ram(d1, 0), 0, PAGE_SIZE);
+    grant(d2, 1, 1, HOLE_GFN, GTF_permit_access);
+    CHECK_EQ(copy1(d1, ref(2, 1, 0), local(RAM_GFN, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 0), ref(2, 1, 0), 8), GNTST_bad_page);
+    CHECK_EQ(entry(d2, 1)->flags, GTF_permit_access);  /* unpinned after the failure */
+    teardown();
+}
+
+/* An op with several faults gets the status of the first Xen 4.17 finds:
+ * both domains first, then the source (ref, frame), then the destination,
+ * then the offsets. */
+TEST(copy_faults_reported_in_xens_order)
+{
+    struct side own_by_id = { false, RAM_GFN, 1, 0 };
+
+    setup();
+    grant(d2, 1, 1, HOLE_GFN, GTF_permit_access);          /* a hole */
+    grant(d2, 2, 1, RAM_GFN, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(copy1(d1, ref(2, ENTRIES, 0), ref(9, 0, 0), 8), GNTST_bad_domain);
+    CHECK_EQ(copy1(d1, ref(2, ENTRIES, 0), own_by_id, 8), GNTST_permission_denied);
+    CHECK_EQ(copy1(d1, local(HOLE_GFN, 0), ref(2, ENTRIES, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, ref(2, 1, 0), ref(2, 2, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 0), ref(2, 2, 0), 8), GNTST_general_error);
+    CHECK_EQ(copy1(d1, ref(2, 1, 4090), local(RAM_GFN, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 4090), ref(2, 1, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 4090), local(HOLE_GFN, 0), 8), GNTST_bad_page);
+    CHECK_EQ(copy1(d1, local(RAM_GFN, 4090), ref(2, 2, 0), 8), GNTST_general_error);
+    CHECK_EQ(entry(d2, 1)->flags, GTF_permit_access);      /* every pin undone */
+    CHECK_EQ(entry(d2, 2)->flags, GTF_permit_access | GTF_readonly);
+    teardown();
+}
+
+TEST(copy_batches)
+{
+    struct gnttab_copy ops[3];
+    struct gnttab_copy *many;
+
+    setup();
+    fill(ram(d1, 1), 1);
+    memset(ram(d1, 2), 0, PAGE_SIZE);
+    /* Each op has its own status; a failed op does not stop the rest. */
+    ops[0] = mkcopy(local(RAM_GFN + 1, 0), local(RAM_GFN + 2, 0), 10);
+    ops[1] = mkcopy(local(HOLE_GFN, 0), local(RAM_GFN + 2, 100), 10);
+    ops[2] = mkcopy(local(RAM_GFN + 1, 200), local(RAM_GFN + 2, 200), 10);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, ops, 3), 0);
+    CHECK_EQ(ops[0].status, GNTST_okay);
+    CHECK_EQ((int16_t)ops[1].status, GNTST_bad_page);
+    CHECK_EQ(ops[2].status, GNTST_okay);
+    CHECK(memcmp(ram(d1, 2), ram(d1, 1), 10) == 0);
+    CHECK(all(ram(d1, 2) + 100, 10, 0));
+    CHECK(memcmp(ram(d1, 2) + 200, ram(d1, 1) + 200, 10) == 0);
+    /* No op: nothing read. */
+    mm_fix_copies_in = 0;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, NULL, 0), 0);
+    CHECK_EQ(mm_fix_copies_in, 0);
+    /* The array unreadable, or a status unwritable: -EFAULT. */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, NULL, 1), -EFAULT);
+    mm_fix_readonly(&ops[1].status, sizeof(ops[1].status));
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, ops, 3), -EFAULT);
+    CHECK_EQ(ops[0].status, GNTST_okay);
+    mm_fix_readonly(NULL, 0);
+    /* At most 1024 per call (Keel has no continuations). */
+    many = calloc(1025, sizeof(*many));
+    for (uint32_t i = 0; i < 1025; i++)
+        many[i] = mkcopy(local(RAM_GFN + 1, 0), local(RAM_GFN + 2, 0), 1);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, many, 1025), -EINVAL);
+    CHECK_EQ(many[0].status, 0x5a5a);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, many, 1024), 0);
+    CHECK_EQ(many[1023].status, GNTST_okay);
+    free(many);
+    teardown();
+}
+
+/* ---- add_to_physmap hooks and teardown ----------------------------------------- */
+
+TEST(physmap_frames)
+{
+    mfn_t mfn, again;
+    gfn_t old;
+
+    setup();
+    CHECK_EQ(gnttab_physmap_frame(d1, 32, &mfn, &old), -EINVAL);  /* past the limit */
+    CHECK_EQ(gnttab_physmap_frame(d1, 1ULL << 32, &mfn, &old), -EINVAL);
+    CHECK_EQ(nr_frames(d1), 1);
+    CHECK_EQ(gnttab_physmap_frame(d1, 5, &mfn, &old), 0);        /* grows to hold it */
+    CHECK_EQ(old, GNTTAB_GFN_NONE);
+    CHECK_EQ(nr_frames(d1), 6);
+    CHECK_EQ(pfn_to_page(mfn)->owner, DOMID_KEEL);                /* Keel's frame */
+    CHECK(all(pfn_to_virt(mfn), PAGE_SIZE, 0));                    /* every entry invalid */
+    gnttab_physmap_placed(d1, 5, 0x999);
+    CHECK_EQ(gnttab_physmap_frame(d1, 5, &again, &old), 0);
+    CHECK_EQ(again, mfn);
+    CHECK_EQ(old, 0x999);
+    CHECK_EQ(gnttab_physmap_frame(d1, 31, &mfn, &old), 0);
+    CHECK_EQ(nr_frames(d1), 32);
+    teardown();         /* the 32 frames are freed: the page count checks it */
+}

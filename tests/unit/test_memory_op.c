@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host tests of HYPERVISOR_memory_op (hypervisor/common/memory_op.c): it
+ * owns the reservation sub-ops -- populate_physmap, decrease_reservation,
+ * increase_reservation with their accounting (tot_pages, max_pages, frames
+ * held from 2 MiB chunks and reused, frames freed back to the allocator),
+ * extent orders, continuation starts and every way a request is refused --
+ * plus current/maximum_reservation, memory_map and add_to_physmap
+ * (shared_info and grant-table frames).  Expected results are Xen 4.17's
+ * for a translated (PVH) guest: a reservation op returns the number of
+ * extents done and stops at the first that fails, returns the start extent
+ * for a bad request; increase_reservation allocates without mapping or
+ * writing the list.  Where Keel documents its own rule
+ * (docs/abi-coverage.md: never replaces a mapping, refuses a frame it holds
+ * a reference to), the test says so.
+ *
+ * Runs the real domain.c, grant_table.c, p2m, page allocator and spinlocks
+ * (tests/unit/mm_fixture.h) with the rest of Keel faked
+ * (tests/unit/domain_env.h); guest addresses are host pointers.
+ */
+#include "ktest.h"
+#include "domain_env.h"
+#include "mm_fixture.h"
+
+#include <string.h>
+
+#include <keel/domain.h>
+#include <keel/errno.h>
+#include <keel/grant_table.h>
+#include <keel/hypercall.h>
+#include <keel/page_alloc.h>
+#include <keel/shared_info.h>
+#include <keel/xmalloc.h>
+#include <public/memory.h>
+
+#define RAM_2M      1024        /* gfns 0..1023: two 2 MiB chunks */
+#define RAM_4K      48          /* gfns 1024..1071: 4 KiB chunks */
+#define RAM         (RAM_2M + RAM_4K)
+#define GFN_4K      RAM_2M      /* the first 4 KiB-chunk gfn */
+#define HOLE        5000        /* never RAM */
+#define SENTINEL    0xa5a5a5a5a5a5a5a5ULL
+
+static struct domain *d1;
+static pfn_t free_at_start;
+
+/* d1: RAM pages of RAM, max_pages as given (Keel's boot domains: = RAM). */
+static struct domain *mkdom(uint16_t domid, uint32_t vcpus, uint64_t max, bool privileged)
+{
+    struct domain *d = domain_create(domid, "test", vcpus, max, privileged);
+
+    CHECK(d != NULL);
+    CHECK_EQ(domain_populate_ram(d, 0, RAM_2M, 0), 0);
+    CHECK_EQ(domain_populate_ram(d, GFN_4K, RAM_4K, 0), 0);
+    CHECK_EQ(d->tot_pages, RAM);
+    return d;
+}
+
+static void setup_max(uint32_t vcpus, uint64_t max)
+{
+    mm_fix_init();
+    denv_reset();
+    free_at_start = mm_fix_free_pages();
+    d1 = mkdom(1, vcpus, max, false);
+}
+
+static void setup(void)
+{
+    setup_max(1, RAM);
+}
+
+/* Every page comes back when the domain goes. */
+static void teardown(void)
+{
+    domain_destroy(d1);
+    CHECK_EQ(mm_fix_free_pages(), free_at_start);
+}
+
+static long memop(struct domain *d, uint32_t op, uint64_t start, void *arg)
+{
+    uint64_t args[5] = { op | (start << 6), (uint64_t)(uintptr_t)arg, 0, 0, 0 };
+
+    return do_memory_op(d->vcpus[0], args);
+}
+
+static long resv(struct domain *d, uint32_t op, xen_pfn_t *list, uint64_t n, uint32_t order,
+                 domid_t domid, uint64_t start)
+{
+    struct xen_memory_reservation r = { .nr_extents = n, .extent_order = order, .domid = domid };
+    long rc;
+
+    set_xen_guest_handle(r.extent_start, list);
+    rc = memop(d, op, start, &r);
+    /* Never more host memory than the guest may have. */
+    CHECK(d->tot_pages + d->nr_held <= d->max_pages);
+    return rc;
+}
+
+static long decrease(xen_pfn_t gfn, uint32_t order)
+{
+    return resv(d1, XENMEM_decrease_reservation, &gfn, 1, order, DOMID_SELF, 0);
+}
+
+static long populate(xen_pfn_t gfn, uint32_t order)
+{
+    return resv(d1, XENMEM_populate_physmap, &gfn, 1, order, DOMID_SELF, 0);
+}
+
+static bool mapped(struct domain *d, gfn_t gfn, mfn_t *mfn)
+{
+    enum p2m_type t;
+    mfn_t m;
+
+    if (p2m_get_entry(&d->p2m, gfn, &m, &t, NULL) < 0)
+        return false;
+    if (mfn)
+        *mfn = m;
+    return t == p2m_ram_rw;
+}
+
+static uint8_t *page_of(struct domain *d, gfn_t gfn)
+{
+    mfn_t mfn;
+
+    CHECK(mapped(d, gfn, &mfn));
+    return pfn_to_virt(mfn);
+}
+
+/* Free frames, counting d1's p2m table pages as free: splitting or
+ * folding a superpage mapping takes or gives back a table page, which is
+ * not the domain's memory. */
+static pfn_t free_frames(void)
+{
+    return mm_fix_free_pages() + d1->p2m.table_pages;
+}
+
+static bool zero(const uint8_t *p)
+{
+    for (uint32_t i = 0; i < PAGE_SIZE; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+/* ---- current / maximum reservation ---------------------------------- */
+
+TEST(reservation_queries)
+{
+    domid_t id;
+    struct domain *d0, *d2;
+
+    setup_max(1, RAM + 100);
+    id = DOMID_SELF;
+    CHECK_EQ(memop(d1, XENMEM_current_reservation, 0, &id), RAM);
+    CHECK_EQ(memop(d1, XENMEM_maximum_reservation, 0, &id), RAM + 100);
+    id = 1;
+    CHECK_EQ(memop(d1, XENMEM_current_reservation, 0, &id), RAM);
+    d2 = domain_create(2, "d2", 1, 10, false);
+    id = 2;
+    CHECK_EQ(memop(d1, XENMEM_current_reservation, 0, &id), -EPERM);
+    CHECK_EQ(memop(d1, XENMEM_maximum_reservation, 0, &id), -EPERM);
+    id = 9;
+    CHECK_EQ(memop(d1, XENMEM_current_reservation, 0, &id), -ESRCH);
+    d0 = domain_create(0, "d0", 1, 10, true);
+    id = 2;
+    CHECK_EQ(memop(d0, XENMEM_current_reservation, 0, &id), 0);
+    CHECK_EQ(memop(d0, XENMEM_maximum_reservation, 0, &id), 10);
+    CHECK_EQ(memop(d1, XENMEM_current_reservation, 0, NULL), -EFAULT);
+    CHECK_EQ(memop(d1, XENMEM_maximum_reservation, 0, NULL), -EFAULT);
+    id = DOMID_SELF;
+    CHECK_EQ(memop(d1, XENMEM_current_reservation, 1, &id), -EINVAL);   /* no start extent */
+    domain_destroy(d0);
+    domain_destroy(d2);
+    teardown();
+}
+
+TEST(unknown_sub_ops)
+{
+    static const uint32_t ops[] = { 2 /* maximum_ram_page */, 5, 8, 10, 11 /* exchange */,
+                                    12, 13, 14 /* maximum_gpfn */, 15, 63 };
+    setup();
+    for (uint32_t i = 0; i < ARRAY_SIZE(ops); i++) {
+        CHECK_EQ(memop(d1, ops[i], 0, NULL), -ENOSYS);
+        CHECK_EQ(memop(d1, ops[i], 3, NULL), -EINVAL);
+    }
+    teardown();
+}
+
+/* ---- decrease_reservation and populate_physmap --------------------------- */
+
+TEST(decrease_and_populate_a_4k_chunk)
+{
+    pfn_t before;
+    uint8_t *p;
+
+    setup();
+    p = page_of(d1, GFN_4K + 3);
+    memset(p, 0x5a, PAGE_SIZE);
+    before = free_frames();
+    CHECK_EQ(decrease(GFN_4K + 3, 0), 1);
+    CHECK(!mapped(d1, GFN_4K + 3, NULL));
+    CHECK_EQ(d1->tot_pages, RAM - 1);
+    CHECK_EQ(free_frames(), before + 1);      /* a 4 KiB chunk is freed at once */
+    CHECK_EQ(populate(GFN_4K + 3, 0), 1);
+    CHECK_EQ(d1->tot_pages, RAM);
+    CHECK(zero(page_of(d1, GFN_4K + 3)));          /* scrubbed */
+    CHECK_EQ(free_frames(), before);
+    CHECK_EQ(pfn_to_page(virt_to_pfn(page_of(d1, GFN_4K + 3)))->owner, 1);
+    teardown();
+}
+
+TEST(frames_of_a_2m_chunk_are_held_and_reused)
+{
+    pfn_t before;
+    mfn_t mfn, again;
+
+    setup();
+    CHECK(mapped(d1, 5, &mfn));
+    memset(pfn_to_virt(mfn), 0x77, PAGE_SIZE);
+    before = free_frames();
+    CHECK_EQ(decrease(5, 0), 1);
+    CHECK_EQ(d1->tot_pages, RAM - 1);
+    CHECK_EQ(d1->nr_held, 1);
+    CHECK_EQ(free_frames(), before);          /* held, not freed */
+    CHECK_EQ(pfn_to_page(mfn)->owner, DOMID_KEEL);
+    /* At the maximum with a held frame: populate takes the held frame
+     * (zeroed) wherever the guest asks, and nothing new. */
+    CHECK_EQ(populate(HOLE, 0), 1);
+    CHECK(mapped(d1, HOLE, &again));
+    CHECK_EQ(again, mfn);
+    CHECK(zero(pfn_to_virt(mfn)));
+    CHECK_EQ(d1->nr_held, 0);
+    CHECK_EQ(d1->tot_pages, RAM);
+    CHECK_EQ(free_frames(), before);
+    /* Nothing held, at the maximum: nothing more. */
+    CHECK_EQ(populate(5, 0), 0);
+    CHECK(!mapped(d1, 5, NULL));
+    teardown();
+}
+
+TEST(whole_2m_chunk_back_is_freed)
+{
+    xen_pfn_t list[512];
+    pfn_t before;
+
+    setup();
+    before = free_frames();
+    CHECK_EQ(decrease(512, 9), 1);                  /* one 2 MiB extent */
+    CHECK_EQ(d1->tot_pages, RAM - 512);
+    CHECK_EQ(d1->nr_held, 0);
+    CHECK_EQ(free_frames(), before + 512);
+    for (uint32_t i = 0; i < 512; i++)
+        CHECK(!mapped(d1, 512 + i, NULL));
+    CHECK_EQ(populate(512, 9), 1);
+    CHECK_EQ(d1->tot_pages, RAM);
+    CHECK(zero(page_of(d1, 1000)));
+    /* The same chunk page by page: held until the last comes back. */
+    for (uint32_t i = 0; i < 512; i++)
+        list[i] = i;
+    before = free_frames();
+    CHECK_EQ(resv(d1, XENMEM_decrease_reservation, list, 511, 0, DOMID_SELF, 0), 511);
+    CHECK_EQ(d1->nr_held, 511);
+    CHECK_EQ(free_frames(), before);
+    CHECK_EQ(decrease(511, 0), 1);
+    CHECK_EQ(d1->nr_held, 0);
+    CHECK_EQ(free_frames(), before + 512);
+    CHECK_EQ(d1->tot_pages, RAM - 512);
+    teardown();
+}
+
+TEST(many_chunks_freed_in_batches)
+{
+    xen_pfn_t list[RAM_4K];
+    pfn_t before;
+
+    setup();
+    for (uint32_t i = 0; i < RAM_4K; i++)
+        list[i] = GFN_4K + i;
+    before = free_frames();
+    CHECK_EQ(resv(d1, XENMEM_decrease_reservation, list, RAM_4K, 0, DOMID_SELF, 0), RAM_4K);
+    CHECK_EQ(free_frames(), before + RAM_4K);
+    CHECK_EQ(d1->tot_pages, RAM_2M);
+    CHECK_EQ(resv(d1, XENMEM_populate_physmap, list, RAM_4K, 0, DOMID_SELF, 0), RAM_4K);
+    CHECK_EQ(d1->tot_pages, RAM);
+    teardown();
+}
+
+TEST(stops_at_the_first_failing_extent)
+{
+    xen_pfn_t list[4] = { GFN_4K, GFN_4K + 1, HOLE, GFN_4K + 2 };
+
+    setup();
+    /* Decrease: a hole ends it; the extents before it are done. */
+    CHECK_EQ(resv(d1, XENMEM_decrease_reservation, list, 4, 0, DOMID_SELF, 0), 2);
+    CHECK(mapped(d1, GFN_4K + 2, NULL));
+    CHECK_EQ(d1->tot_pages, RAM - 2);
+    /* Populate beyond the maximum: the third extent has no room. */
+    list[2] = HOLE;
+    list[3] = HOLE + 1;
+    list[0] = GFN_4K;
+    list[1] = GFN_4K + 1;
+    CHECK_EQ(resv(d1, XENMEM_populate_physmap, list, 4, 0, DOMID_SELF, 0), 2);
+    CHECK(!mapped(d1, HOLE, NULL));
+    CHECK_EQ(d1->tot_pages, RAM);
+    /* A 2 MiB extent with a page missing: the pages before it are gone, the
+     * extent does not count. */
+    CHECK_EQ(decrease(700, 0), 1);
+    CHECK_EQ(decrease(512, 9), 0);
+    CHECK_EQ(d1->tot_pages, RAM - 1 - (700 - 512));
+    CHECK(!mapped(d1, 699, NULL));
+    CHECK(mapped(d1, 701, NULL));
+    /* Keel never replaces a mapping (docs/abi-coverage.md). */
+    list[0] = 0;
+    CHECK_EQ(resv(d1, XENMEM_populate_physmap, list, 1, 0, DOMID_SELF, 0), 0);
+    teardown();
+}
+
+TEST(list_unreadable_part_way)
+{
+    xen_pfn_t list[4] = { GFN_4K, GFN_4K + 1, GFN_4K + 2, GFN_4K + 3 };
+
+    setup();
+    mm_fix_unreadable(&list[2], sizeof(list[2]));
+    CHECK_EQ(resv(d1, XENMEM_decrease_reservation, list, 4, 0, DOMID_SELF, 0), 2);
+    CHECK(mapped(d1, GFN_4K + 2, NULL));
+    CHECK_EQ(resv(d1, XENMEM_populate_physmap, list, 4, 0, DOMID_SELF, 0), 2);
+    mm_fix_unreadable(NULL, 0);
+    CHECK_EQ(d1->tot_pages, RAM);
+    teardown();
+}
+
+TEST(continuation_start_extent)
+{
+    xen_pfn_t list[3] = { GFN_4K, GFN_4K + 1, GFN_4K + 2 };
+
+    setup();
+    /* cmd bits 6 and up: the extent to start at; the return counts from 0. */
+    CHECK_EQ(resv(d1, XENMEM_decrease_reservation, list, 3, 0, DOMID_SELF, 1), 3);
+    CHECK(mapped(d1, GFN_4K, NULL));
+    CHECK(!mapped(d1, GFN_4K + 1, NULL) && !mapped(d1, GFN_4K + 2, NULL));
+    /* A start at or past the end: nothing, the start comes back. */
+    CHECK_EQ(resv(d1, XENMEM_decrease_reservation, list, 3, 0, DOMID_SELF, 3), 3);
+    CHECK_EQ(resv(d1, XENMEM_decrease_reservation, list, 3, 0, DOMID_SELF, 7), 7);
+    CHECK(mapped(d1, GFN_4K, NULL));
+    CHECK_EQ(resv(d1, XENMEM_populate_physmap, list, 3, 0, DOMID_SELF, 1), 3);
+    CHECK_EQ(d1->tot_pages, RAM);
+    teardown();
+}
+
+/* A bad request is refused whole: the start extent comes back. */
+TEST(bad_requests_return_the_start_extent)
+{
+    static const uint32_t ops[] = { XENMEM_increase_reservation, XENMEM_decrease_reservation,
+                                    XENMEM_populate_physmap };
+    xen_pfn_t list[2] = { GFN_4K, GFN_4K + 1 };
+    struct domain *d2;
+
+    setup_max(1, RAM + 1024);
+    d2 = domain_create(2, "d2", 1, 100, false);
+    for (uint32_t i = 0; i < ARRAY_SIZE(ops); i++) {
+        uint32_t op = ops[i];
+        struct xen_memory_reservation r = { .nr_extents = 2, .domid = DOMID_SELF };
+        CHECK_EQ(memop(d1, op, 0, NULL), 0);
+        CHECK_EQ(memop(d1, op, 1, NULL), 1);
+        CHECK_EQ(resv(d1, op, list, (UINT32_MAX >> 6) + 1, 0, DOMID_SELF, 0), 0);
+        CHECK_EQ(resv(d1, op, list, 2, 10, DOMID_SELF, 0), 0);     /* order > 9 (domU) */
+        CHECK_EQ(resv(d1, op, list, 2, 30, DOMID_SELF, 1), 1);
+        CHECK_EQ(resv(d1, op, list, 2, 0, 9, 0), 0);               /* no such domain */
+        CHECK_EQ(resv(d1, op, list, 2, 0, DOMID_INVALID, 0), 0);
+        CHECK_EQ(resv(d1, op, list, 2, 0, 2, 0), 0);               /* not its own */
+        CHECK_EQ(resv(d1, op, list, 0, 0, DOMID_SELF, 0), 0);
+        set_xen_guest_handle(r.extent_start, list);
+        mm_fix_readonly(&r, sizeof(r));         /* read-only is fine: only read */
+        mm_fix_unreadable(&r.domid, sizeof(r.domid));
+        CHECK_EQ(memop(d1, op, 0, &r), 0);
+        mm_fix_unreadable(NULL, 0);
+        mm_fix_readonly(NULL, 0);
+    }
+    CHECK_EQ(d1->tot_pages, RAM);
+    CHECK_EQ(d2->tot_pages, 0);
+    CHECK(mapped(d1, GFN_4K, NULL) && mapped(d1, GFN_4K + 1, NULL));
+    domain_destroy(d2);
+    teardown();
+}
+
+TEST(extent_orders)
+{
+    xen_pfn_t gfn;
+
+    setup_max(1, RAM + 520);
+    /* Orders 1..9 are fine if the gfn is aligned to them. */
+    CHECK_EQ(populate(4096, 3), 1);
+    CHECK_EQ(d1->tot_pages, RAM + 8);
+    for (uint32_t i = 0; i < 8; i++)
+        CHECK(mapped(d1, 4096 + i, NULL));
+    CHECK_EQ(decrease(4096, 3), 1);
+    CHECK_EQ(d1->tot_pages, RAM);
+    CHECK_EQ(populate(4608, 9), 1);
+    CHECK_EQ(d1->tot_pages, RAM + 512);
+    /* Past the guest-physical space (48 bits). */
+    gfn = 1ULL << 36;
+    CHECK_EQ(resv(d1, XENMEM_populate_physmap, &gfn, 1, 0, DOMID_SELF, 0), 0);
+    CHECK_EQ(resv(d1, XENMEM_decrease_reservation, &gfn, 1, 0, DOMID_SELF, 0), 0);
+    gfn = (1ULL << 36) - 1;
+    CHECK_EQ(resv(d1, XENMEM_populate_physmap, &gfn, 1, 0, DOMID_SELF, 0), 1);
+    CHECK_EQ(decrease(gfn, 0), 1);
+    teardown();
+}
+
+/* Held frames are Keel's cost of the guest's memory: they count against
+ * the maximum for anything but a 4 KiB extent (which takes one). */
+TEST(held_frames_count_against_the_maximum)
+{
+    setup_max(1, RAM + 7);
+    CHECK_EQ(decrease(9, 0), 1);
+    CHECK_EQ(d1->tot_pages, RAM - 1);
+    CHECK_EQ(d1->nr_held, 1);
+    CHECK_EQ(populate(4096, 3), 0);                 /* 8 more would cost RAM + 8 */
+    CHECK_EQ(resv(d1, XENMEM_increase_reservation, NULL, 1, 3, DOMID_SELF, 0), 0);
+    CHECK_EQ(populate(4096, 2), 1);                 /* 4 more: RAM + 4 */
+    CHECK_EQ(d1->tot_pages, RAM + 3);
+    CHECK_EQ(d1->nr_held, 1);
+    teardown();
+}
+
+/* Xen: populate-on-demand concerns populate_physmap (refused for oneself);
+ * decrease and increase ignore the flag. */
+TEST(populate_on_demand_flag)
+{
+    struct xen_memory_reservation r = { .nr_extents = 1, .domid = DOMID_SELF,
+                                        .mem_flags = XENMEMF_populate_on_demand };
+    xen_pfn_t gfn = GFN_4K;
+
+    setup();
+    set_xen_guest_handle(r.extent_start, &gfn);
+    CHECK_EQ(memop(d1, XENMEM_decrease_reservation, 0, &r), 1);
+    CHECK(!mapped(d1, GFN_4K, NULL));
+    CHECK_EQ(memop(d1, XENMEM_populate_physmap, 0, &r), 0);
+    CHECK(!mapped(d1, GFN_4K, NULL));
+    CHECK_EQ(memop(d1, XENMEM_increase_reservation, 0, &r), 1);
+    CHECK_EQ(d1->tot_pages, RAM);
+    teardown();
+}
+
+/* ---- increase_reservation ---------------------------------------------------- */
+
+TEST(increase_reservation_up_to_the_maximum)
+{
+    xen_pfn_t list[5] = { SENTINEL, SENTINEL, SENTINEL, SENTINEL, SENTINEL };
+    xen_pfn_t gfns[3] = { GFN_4K, GFN_4K + 1, GFN_4K + 2 };
+    pfn_t before;
+
+    setup();
+    CHECK_EQ(resv(d1, XENMEM_increase_reservation, list, 5, 0, DOMID_SELF, 0), 0);  /* at max */
+    CHECK_EQ(resv(d1, XENMEM_decrease_reservation, gfns, 3, 0, DOMID_SELF, 0), 3);
+    before = free_frames();
+    /* Room for three: three extents done, the rest not. */
+    CHECK_EQ(resv(d1, XENMEM_increase_reservation, list, 5, 0, DOMID_SELF, 0), 3);
+    CHECK_EQ(d1->tot_pages, RAM);
+    CHECK_EQ(free_frames(), before - 3);
+    /* A translated guest is told no frame numbers, and nothing is mapped. */
+    for (uint32_t i = 0; i < 5; i++)
+        CHECK_EQ(list[i], SENTINEL);
+    for (uint32_t i = 0; i < 3; i++)
+        CHECK(!mapped(d1, GFN_4K + i, NULL));
+    CHECK_EQ(populate(GFN_4K, 0), 0);               /* the reservation is used up */
+    /* No list at all is fine: Xen reads none. */
+    CHECK_EQ(decrease(GFN_4K + 5, 0), 1);
+    CHECK_EQ(resv(d1, XENMEM_increase_reservation, NULL, 1, 0, DOMID_SELF, 0), 1);
+    CHECK_EQ(d1->tot_pages, RAM);
+    teardown();                                     /* ... and all comes back */
+}
+
+TEST(increase_reservation_orders_and_held_frames)
+{
+    xen_pfn_t list[2] = { SENTINEL, SENTINEL };
+    pfn_t before;
+
+    setup_max(1, RAM + 520);
+    before = free_frames();
+    CHECK_EQ(resv(d1, XENMEM_increase_reservation, list, 2, 9, DOMID_SELF, 0), 1);
+    CHECK_EQ(d1->tot_pages, RAM + 512);
+    CHECK_EQ(free_frames(), before - 512);
+    CHECK_EQ(resv(d1, XENMEM_increase_reservation, list, 2, 3, DOMID_SELF, 0), 1);
+    CHECK_EQ(d1->tot_pages, RAM + 520);
+    CHECK_EQ(list[0], SENTINEL);
+    /* A frame given back from a 2 MiB chunk is held; a 4 KiB increase
+     * takes it instead of new memory. */
+    CHECK_EQ(decrease(7, 0), 1);
+    before = free_frames();
+    CHECK_EQ(resv(d1, XENMEM_increase_reservation, list, 2, 0, DOMID_SELF, 0), 1);
+    CHECK_EQ(d1->nr_held, 0);
+    CHECK_EQ(d1->tot_pages, RAM + 520);
+    CHECK_EQ(free_frames(), before);
+    CHECK(!mapped(d1, 7, NULL));
+    /* That chunk's other frames still go back and are held. */
+    CHECK_EQ(decrease(8, 0), 1);
+    CHECK_EQ(d1->nr_held, 1);
+    teardown();
+}
+
+/* ---- memory_map --------------------------------------------------------------- */
+
+struct e820 {
+    uint64_t addr, size;
+    uint32_t type;
+} __attribute__((packed));
+
+TEST(memory_map)
+{
+    struct xen_memory_map map = { .nr_entries = 8 };
+    struct e820 e[8];
+
+    setup();
+    memset(e, 0xa5, sizeof(e));
+    set_xen_guest_handle(map.buffer, e);
+    CHECK_EQ(memop(d1, XENMEM_memory_map, 0, &map), -ENOSYS);     /* no map given */
+    d1->memmap[0] = (struct hvm_memmap_table_entry){ 0, 0x400000, 1, 0 };
+    d1->memmap[1] = (struct hvm_memmap_table_entry){ 0xfc000000, 0x1000, 2, 0 };
+    d1->nr_memmap = 2;
+    CHECK_EQ(memop(d1, XENMEM_memory_map, 0, &map), 0);
+    CHECK_EQ(map.nr_entries, 2);
+    CHECK_EQ(e[0].addr, 0);
+    CHECK_EQ(e[0].size, 0x400000);
+    CHECK_EQ(e[0].type, 1);
+    CHECK_EQ(e[1].addr, 0xfc000000);
+    CHECK_EQ(e[1].type, 2);
+    CHECK_EQ(e[2].addr, SENTINEL);
+    /* Bounded by the buffer the guest gives. */
+    memset(e, 0xa5, sizeof(e));
+    map.nr_entries = 1;
+    CHECK_EQ(memop(d1, XENMEM_memory_map, 0, &map), 0);
+    CHECK_EQ(map.nr_entries, 1);
+    CHECK_EQ(e[0].size, 0x400000);
+    CHECK_EQ(e[1].addr, SENTINEL);
+    map.nr_entries = 0;
+    CHECK_EQ(memop(d1, XENMEM_memory_map, 0, &map), 0);
+    CHECK_EQ(map.nr_entries, 0);
+    map.nr_entries = 8;
+    set_xen_guest_handle(map.buffer, NULL);
+    CHECK_EQ(memop(d1, XENMEM_memory_map, 0, &map), -EFAULT);
+    CHECK_EQ(memop(d1, XENMEM_memory_map, 0, NULL), -EFAULT);
+    set_xen_guest_handle(map.buffer, e);
+    mm_fix_readonly(&map, sizeof(map));
+    CHECK_EQ(memop(d1, XENMEM_memory_map, 0, &map), -EFAULT);
+    mm_fix_readonly(NULL, 0);
+    teardown();
+}
+
+/* ---- add_to_physmap ----------------------------------------------------------- */
+
+static long add_to_physmap(struct domain *d, domid_t domid, uint32_t space, uint64_t idx,
+                           uint64_t gfn, uint64_t start)
+{
+    struct xen_add_to_physmap x = { .domid = domid, .space = space, .idx = idx, .gpfn = gfn };
+
+    return memop(d, XENMEM_add_to_physmap, start, &x);
+}
+
+TEST(add_to_physmap_shared_info)
+{
+    pfn_t before;
+    mfn_t mfn;
+
+    setup();
+    before = free_frames();
+    /* Over its own RAM: that frame is given back. */
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, GFN_4K, 0), 0);
+    CHECK(mapped(d1, GFN_4K, &mfn));
+    CHECK_EQ(mfn, d1->shared_info_mfn);
+    CHECK_EQ(d1->shared_info_gfn, GFN_4K);
+    CHECK_EQ(d1->tot_pages, RAM - 1);
+    CHECK_EQ(free_frames(), before + 1);
+    CHECK_EQ(denv.update_vcpu_time, 1);             /* the pvclock is written there */
+    /* Again at the same gfn: nothing changes. */
+    CHECK_EQ(add_to_physmap(d1, 1, XENMAPSPACE_shared_info, 0, GFN_4K, 0), 0);
+    CHECK_EQ(d1->tot_pages, RAM - 1);
+    /* Moved: the old gfn is a hole. */
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, HOLE, 0), 0);
+    CHECK(!mapped(d1, GFN_4K, NULL));
+    CHECK(mapped(d1, HOLE, &mfn));
+    CHECK_EQ(mfn, d1->shared_info_mfn);
+    CHECK_EQ(d1->tot_pages, RAM - 1);
+    /* The shared_info frame is not RAM the guest can give back. */
+    CHECK_EQ(decrease(HOLE, 0), 0);
+    CHECK_EQ(populate(GFN_4K, 0), 1);
+    teardown();
+}
+
+TEST(add_to_physmap_grant_frames)
+{
+    mfn_t mfn, first;
+
+    setup();
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_grant_table, 0, GFN_4K, 0), 0);
+    CHECK(mapped(d1, GFN_4K, &first));
+    CHECK_EQ(pfn_to_page(first)->owner, DOMID_KEEL);
+    CHECK_EQ(d1->tot_pages, RAM - 1);
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_grant_table, 3, HOLE, 0), 0);
+    CHECK(mapped(d1, HOLE, &mfn));
+    CHECK(mfn != first);
+    /* Frame 0 moves; its old gfn is a hole. */
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_grant_table, 0, HOLE + 1, 0), 0);
+    CHECK(!mapped(d1, GFN_4K, NULL));
+    CHECK(mapped(d1, HOLE + 1, &mfn));
+    CHECK_EQ(mfn, first);
+    /* v1 has no status frames: an index past the table's limit is -EINVAL. */
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_grant_table, 32, HOLE + 2, 0), -EINVAL);
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_grant_table,
+                            XENMAPIDX_grant_table_status, HOLE + 2, 0), -EINVAL);
+    CHECK(!mapped(d1, HOLE + 2, NULL));
+    teardown();
+}
+
+TEST(add_to_physmap_errors)
+{
+    struct domain *d0, *d2;
+    mfn_t mfn;
+
+    setup();
+    d2 = domain_create(2, "d2", 1, 10, false);
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_shared_info, 1, HOLE, 0), -EINVAL);
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, 99, 0, HOLE, 0), -EINVAL);
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_gmfn, 0, HOLE, 0), -ENOSYS);
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_gmfn_range, 0, HOLE, 0), -ENOSYS);
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_gmfn_foreign, 0, HOLE, 0), -ENOSYS);
+    CHECK_EQ(add_to_physmap(d1, 9, XENMAPSPACE_shared_info, 0, HOLE, 0), -ESRCH);
+    CHECK_EQ(add_to_physmap(d1, 2, XENMAPSPACE_shared_info, 0, HOLE, 0), -EPERM);
+    d0 = domain_create(0, "d0", 1, 10, true);
+    CHECK_EQ(add_to_physmap(d0, 2, XENMAPSPACE_shared_info, 0, HOLE, 0), -ENOSYS);
+    domain_destroy(d0);
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, 1ULL << 36, 0), -EINVAL);
+    /* The start extent must fit xatp.size (16 bits): -EDOM beyond. */
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, HOLE, 0x10000), -EDOM);
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, HOLE, 0xffff), 0);
+    CHECK_EQ(memop(d1, XENMEM_add_to_physmap, 0, NULL), -EFAULT);
+    /* Keel keeps a frame it holds a reference to (a registered vcpu_info):
+     * -EBUSY, where Xen would take it (docs/abi-coverage.md). */
+    CHECK(mapped(d1, GFN_4K, &mfn));
+    pfn_to_page(mfn)->count = 1;
+    CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, GFN_4K, 0), -EBUSY);
+    CHECK_EQ(decrease(GFN_4K, 0), 0);
+    CHECK(mapped(d1, GFN_4K, NULL));
+    pfn_to_page(mfn)->count = 0;
+    CHECK_EQ(d1->tot_pages, RAM);
+    domain_destroy(d2);
+    teardown();
+}
+
+/* ---- Other vCPUs of the domain ---------------------------------------------- */
+
+TEST(running_vcpus_on_other_cpus_are_made_to_exit)
+{
+    struct vcpu *v1;
+
+    setup_max(2, RAM);
+    v1 = d1->vcpus[1];
+    /* Offline: nothing to wait for. */
+    CHECK_EQ(decrease(GFN_4K, 0), 1);
+    CHECK_EQ(denv.event_checks, 0);
+    /* Running in the guest on CPU 1: an event check makes it exit (it is
+     * past the change once it is in the guest). */
+    v1->state = VCPU_RUNNING;
+    v1->processor = 1;
+    v1->hvm.in_guest = true;
+    CHECK_EQ(decrease(GFN_4K + 1, 0), 1);
+    CHECK_EQ(denv.event_checks, 1);
+    CHECK_EQ(denv.event_check_cpu, 1);
+    /* On this CPU (it cannot be running now): no IPI. */
+    v1->processor = 0;
+    CHECK_EQ(decrease(GFN_4K + 2, 0), 1);
+    CHECK_EQ(denv.event_checks, 1);
+    v1->state = VCPU_OFFLINE;
+    v1->hvm.in_guest = false;
+    teardown();
+}
