@@ -5,5 +5,5 @@
 UNIT_TESTS += grant_table
 grant_table_SRCS := hypervisor/common/grant_table.c hypervisor/arch/x86/hvm/p2m_npt.c \
                     hypervisor/common/page_alloc.c hypervisor/common/spinlock.c \
-                    tests/unit/mm_fixture.c
+                    tests/unit/mm_fixture.c tests/unit/host_cpu_stub.c
 $(BUILD)/tests/unit/grant_table: tests/unit/mm_fixture.h

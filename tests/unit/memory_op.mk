@@ -6,5 +6,5 @@ UNIT_TESTS += memory_op
 memory_op_SRCS := hypervisor/common/memory_op.c hypervisor/common/domain.c \
                   hypervisor/common/grant_table.c hypervisor/arch/x86/hvm/p2m_npt.c \
                   hypervisor/common/page_alloc.c hypervisor/common/spinlock.c \
-                  tests/unit/mm_fixture.c tests/unit/domain_env.c
+                  tests/unit/mm_fixture.c tests/unit/host_cpu_stub.c tests/unit/domain_env.c
 $(BUILD)/tests/unit/memory_op: tests/unit/mm_fixture.h tests/unit/domain_env.h

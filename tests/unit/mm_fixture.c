@@ -20,24 +20,7 @@ static uint8_t *arena;
 static uintptr_t ro_start, ro_end, nr_start, nr_end;
 uint32_t mm_fix_copies_in, mm_fix_copies_out;
 
-__thread unsigned long host_irq_flags = 0x200;
-
-unsigned int smp_processor_id(void)
-{
-    return 0;
-}
-
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    fputs("panic: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    abort();
-}
+/* One CPU and panic(): tests/unit/host_cpu_stub.c, linked beside this. */
 
 void scrub_page(pfn_t pfn)
 {
