@@ -150,6 +150,10 @@ struct domain *domain_by_id(uint16_t domid);
  * be torn down meanwhile (check is_dying under their locks). */
 struct domain *domain_get(domid_t domid);
 void domain_put(struct domain *d);
+
+/* Drop a reference on another domain's frame (page_ref_put); every holder
+ * of such a reference (a grant or foreign mapping) drops it this way. */
+void domain_page_put(mfn_t mfn);
 uint32_t domains_alive(void);
 
 /* Console output of a guest: buffered per line, printed as "(dN) line". */
