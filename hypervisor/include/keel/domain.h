@@ -59,6 +59,9 @@ struct vcpu {
     spinlock_t runstate_lock;   /* runstate and runstate_guest */
     struct vcpu_runstate_info runstate;
     uint64_t runstate_guest;    /* guest VA of the registered copy, or 0 */
+    /* hypercall continuation (common/hypercall.c) */
+    bool hcall_preempted;       /* the handler asked to be run again ... */
+    uint64_t hcall_args[5];     /* ... with these arguments */
 };
 
 struct domain {
