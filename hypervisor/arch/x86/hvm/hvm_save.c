@@ -416,7 +416,8 @@ static int load_records(struct domain *d, const uint8_t *buf, uint32_t size, boo
         }
         if (desc.typecode == HVM_SAVE_CODE_END)
             return desc.length == 0 ? 0 : -EINVAL;
-        if (desc.length > size - cur || desc.length != record_length(desc.typecode) ||
+        if (record_length(desc.typecode) == 0 || desc.length > size - cur ||
+            desc.length != record_length(desc.typecode) ||
             (desc.typecode == HVM_SAVE_CODE_HEADER && cur != DESC_SIZE) ||
             (desc.typecode != HVM_SAVE_CODE_HEADER && desc.instance >= d->nr_vcpus)) {
             pr_warn("hvm_load: d%u: bad record %u/%u, length %u at %u\n", d->domid,
