@@ -30,6 +30,25 @@ struct domain *domain_by_id(uint16_t domid)
     return domid < MAX_DOMAINS ? domains[domid] : NULL;
 }
 
+struct domain *domain_get(domid_t domid)
+{
+    struct domain *d = NULL;
+
+    spin_lock(&domains_lock);
+    if (domid < MAX_DOMAINS && domains[domid] && !domains[domid]->is_dying) {
+        d = domains[domid];
+        __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_ACQ_REL);
+    }
+    spin_unlock(&domains_lock);
+    return d;
+}
+
+void domain_put(struct domain *d)
+{
+    if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0)
+        xfree(d);
+}
+
 uint32_t domains_alive(void)
 {
     return nr_alive;
@@ -79,6 +98,7 @@ struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus
         return NULL;
     }
     d->domid = domid;
+    d->refcnt = 1;                  /* the table's, dropped by domain_destroy */
     d->p2m.flush = hvm_p2m_flush;
     d->p2m.owner = d;
     strlcpy(d->name, name, sizeof(d->name));
@@ -195,6 +215,7 @@ void domain_destroy(struct domain *d)
 
     spin_lock(&domains_lock);
     registered = d->domid < MAX_DOMAINS && domains[d->domid] == d;
+    d->is_dying = true;
     if (registered) {
         domains[d->domid] = NULL;
         nr_alive--;
@@ -221,7 +242,7 @@ void domain_destroy(struct domain *d)
     d->state = DOMAIN_DEAD;
     if (registered)
         pr_info("domain: d%u (%s) torn down, memory returned\n", d->domid, d->name);
-    xfree(d);
+    domain_put(d);
     if (registered && nr_alive == 0 && __atomic_load_n(&boot_complete, __ATOMIC_ACQUIRE))
         domains_all_ended(!any_unclean);
 }

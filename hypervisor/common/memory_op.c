@@ -167,8 +167,8 @@ static int release_gfn(struct domain *d, gfn_t gfn, struct free_batch *b)
         t != p2m_ram_rw || !pfn_to_page(mfn) || pfn_to_page(mfn)->owner != d->domid ||
         (idx = find_chunk(d, mfn)) < 0)
         return -ENOENT;
-    if (__atomic_load_n(&pfn_to_page(mfn)->count, __ATOMIC_SEQ_CST))
-        return -EBUSY;      /* Keel holds a reference: a registered vcpu_info */
+    if (page_ref_held(mfn))
+        return -EBUSY;      /* someone holds a reference: a registered vcpu_info */
     if ((rc = held_reserve(d)) < 0 ||
         (rc = p2m_set_entry(&d->p2m, gfn, 0, P2M_ORDER_4K, p2m_invalid)) < 0)
         return rc;

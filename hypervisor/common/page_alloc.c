@@ -16,6 +16,7 @@
  * O(PAGE_ORDER_MAX) apart from touching the pages of the block itself
  * (scrubbing on hand-out, marking dirty on free).
  */
+#include <keel/errno.h>
 #include <keel/page_alloc.h>
 #include <keel/spinlock.h>
 #include <keel/lib.h>
@@ -53,6 +54,36 @@ void page_alloc_init(struct page_info *frame_table, pfn_t nr)
 struct page_info *pfn_to_page(pfn_t pfn)
 {
     return pfn < nr_frames ? &frames[pfn] : NULL;
+}
+
+/* ---- references held by others than the owner ----------------------------- */
+
+int page_ref_get(pfn_t pfn, uint16_t owner)
+{
+    struct page_info *pg = pfn_to_page(pfn);
+
+    if (!pg || pg->owner != owner || (pg->flags & PGF_FREE))
+        return -EINVAL;
+    __atomic_fetch_add(&pg->count, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+bool page_ref_put(pfn_t pfn)
+{
+    struct page_info *pg = pfn_to_page(pfn);
+
+    if (!pg || __atomic_load_n(&pg->count, __ATOMIC_SEQ_CST) == 0) {
+        pr_err("page_alloc: reference dropped on %lx which has none\n", (unsigned long)pfn);
+        return false;
+    }
+    return __atomic_sub_fetch(&pg->count, 1, __ATOMIC_SEQ_CST) == 0;
+}
+
+bool page_ref_held(pfn_t pfn)
+{
+    struct page_info *pg = pfn_to_page(pfn);
+
+    return pg && __atomic_load_n(&pg->count, __ATOMIC_SEQ_CST) != 0;
 }
 
 /* ---- free lists ---------------------------------------------------------- */
@@ -231,6 +262,13 @@ static bool page_free_valid(pfn_t pfn, unsigned int order)
         pr_err("page_free: pfn %#llx freed with order %u, allocated with %u\n",
                (unsigned long long)pfn, order, pg->order);
         return false;
+    }
+    for (pfn_t i = 0; i < ((pfn_t)1 << order); i++) {
+        if (__atomic_load_n(&pg[i].count, __ATOMIC_SEQ_CST)) {
+            pr_err("page_free: pfn %#llx still has references (leaked, not freed)\n",
+                   (unsigned long long)(pfn + i));
+            return false;
+        }
     }
     return true;
 }

@@ -37,16 +37,13 @@
 static mfn_t get_own_frame(struct domain *d, uint64_t gfn)
 {
     enum p2m_type t;
-    struct page_info *pg;
     mfn_t mfn = MFN_INVALID;
 
     if (gfn >> P2M_GFN_BITS)
         return MFN_INVALID;
     spin_lock(&d->mem_lock);
-    if (p2m_get_entry(&d->p2m, gfn, &mfn, &t, NULL) == 0 && t == p2m_ram_rw &&
-        (pg = pfn_to_page(mfn)) && pg->owner == d->domid)
-        __atomic_fetch_add(&pg->count, 1, __ATOMIC_SEQ_CST);
-    else
+    if (p2m_get_entry(&d->p2m, gfn, &mfn, &t, NULL) < 0 || t != p2m_ram_rw ||
+        page_ref_get(mfn, d->domid) < 0)
         mfn = MFN_INVALID;
     spin_unlock(&d->mem_lock);
     return mfn;
@@ -58,8 +55,8 @@ void vcpu_info_release(struct vcpu *v)
 
     __atomic_store_n(&v->vcpu_info, NULL, __ATOMIC_RELEASE);
     v->vcpu_info_mfn = MFN_INVALID;
-    if (mfn != MFN_INVALID && pfn_to_page(mfn))
-        __atomic_fetch_sub(&pfn_to_page(mfn)->count, 1, __ATOMIC_SEQ_CST);
+    if (mfn != MFN_INVALID)
+        page_ref_put(mfn);
 }
 
 static bool callback_is_vector(const struct domain *d)

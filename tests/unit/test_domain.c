@@ -289,6 +289,27 @@ TEST(destroy_tears_down_in_order_and_returns_every_frame)
     CHECK(domain_by_id(2) == NULL);
 }
 
+TEST(a_reference_outlives_destroy_but_not_lookup)
+{
+    struct domain *d, *ref;
+
+    setup();
+    d = domain_create(3, "ref", 1, 100, false);
+    CHECK(d != NULL);
+    CHECK(domain_get(4) == NULL);
+    CHECK(domain_get(DOMID_SELF) == NULL);
+    ref = domain_get(3);
+    CHECK(ref == d);
+    CHECK_EQ(d->refcnt, 2);
+    domain_destroy(d);
+    CHECK(domain_get(3) == NULL);                   /* gone from lookups at once */
+    CHECK(ref->is_dying);                           /* but still readable */
+    CHECK_EQ(ref->domid, 3);
+    CHECK_EQ(ref->refcnt, 1);
+    domain_put(ref);                                /* frees it (ASan checks) */
+    CHECK_EQ(mm_fix_free_pages(), free_at_start);
+}
+
 /* ---- shutdown and crash ---------------------------------------------------------- */
 
 TEST(shutdown_records_the_reason_and_stops_once)

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include <keel/errno.h>
 #include <keel/page_alloc.h>
 
 #define ARENA_FRAMES 4096
@@ -413,6 +414,36 @@ TEST(hostile_frees_are_logged_and_harmless)
     CHECK_EQ(page_alloc_free_blocks(8), 1);
     CHECK_EQ(page_alloc(PAGE_ORDER_MAX + 1), PFN_INVALID);
     CHECK(ktest_log_contains("above the maximum"));
+}
+
+TEST(a_referenced_page_is_never_freed)
+{
+    setup(ARENA_FRAMES, true);
+    model_add(0, 256);
+    pfn_t a = model_alloc(1);
+    CHECK(a != PFN_INVALID);
+    pfn_to_page(a + 1)->owner = 7;
+    CHECK_EQ(page_ref_get(a + 1, 6), -EINVAL);         /* not its owner */
+    CHECK_EQ(page_ref_get(200, 0), -EINVAL);           /* free */
+    CHECK_EQ(page_ref_get(ARENA_FRAMES, 7), -EINVAL);  /* outside the table */
+    CHECK(!page_ref_held(a + 1));
+    CHECK_EQ(page_ref_get(a + 1, 7), 0);
+    CHECK_EQ(page_ref_get(a + 1, 7), 0);
+    CHECK(page_ref_held(a + 1));
+    pfn_t before = page_alloc_free_pages();
+    ktest_log_clear();
+    page_free(a, 1);
+    CHECK(ktest_log_contains("still has references"));
+    CHECK_EQ(page_alloc_free_pages(), before);
+    CHECK(!page_ref_put(a + 1));
+    CHECK(page_ref_put(a + 1));                        /* the last one */
+    ktest_log_clear();
+    CHECK(!page_ref_put(a + 1));                       /* none left */
+    CHECK(ktest_log_contains("which has none"));
+    model_free(0);
+    page_free(a, 1);
+    check_consistent();
+    CHECK_EQ(page_alloc_free_pages(), 256);
 }
 
 TEST(hostile_adds_are_logged_and_harmless)

@@ -67,6 +67,9 @@ struct vcpu {
 struct domain {
     uint16_t domid;
     bool privileged;            /* dom0 */
+    bool is_dying;              /* teardown begun: domain_get() no longer finds it */
+    uint32_t refcnt;            /* the domain table's reference, plus each
+                                   domain_get(); the last domain_put() frees it */
     char name[32];
     enum domain_state state;
     uint32_t shutdown_reason;   /* SHUTDOWN_* when state is SHUTDOWN */
@@ -144,6 +147,12 @@ void domains_boot_complete(void);
 void domain_destroy(struct domain *d);
 
 struct domain *domain_by_id(uint16_t domid);
+
+/* A reference on domain domid: NULL if there is none or it is dying.  The
+ * structure stays valid until the matching domain_put(); its subsystems may
+ * be torn down meanwhile (check is_dying under their locks). */
+struct domain *domain_get(domid_t domid);
+void domain_put(struct domain *d);
 uint32_t domains_alive(void);
 
 /* Console output of a guest: buffered per line, printed as "(dN) line". */

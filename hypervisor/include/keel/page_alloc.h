@@ -33,7 +33,8 @@
 struct page_info {
     uint32_t next;      /* free list: pfn of the next free head, or UINT32_MAX */
     uint32_t prev;
-    uint32_t count;     /* reference count, for later owners (domains) */
+    uint32_t count;     /* references held by others than the owner
+                           (page_ref_get): never freed while non-zero */
     uint16_t owner;     /* domain id, or DOMID_KEEL for the hypervisor */
     uint8_t  order;     /* order of the block this page heads */
     uint8_t  flags;
@@ -58,6 +59,18 @@ pfn_t page_alloc_flags(unsigned int order, unsigned int alloc_flags);
 /* Return a block from page_alloc().  Freeing a block that is not allocated,
  * or with the wrong order, is refused with an error log (never corrupts). */
 void page_free(pfn_t pfn, unsigned int order);
+
+/* References on a domain's frame held by someone other than its owner (a
+ * registered vcpu_info, a foreign or grant mapping in another p2m): a frame
+ * with references is never freed, handed back or given to anyone else.
+ * page_ref_get takes one if pfn is owned by 'owner'; the caller holds what
+ * keeps that ownership stable (the owner's mem_lock, after finding pfn in
+ * its p2m).  0, or -EINVAL (not a frame of owner's). */
+int page_ref_get(pfn_t pfn, uint16_t owner);
+/* Drop one reference: true when it was the last (the owner may be a dying
+ * domain waiting for it). */
+bool page_ref_put(pfn_t pfn);
+bool page_ref_held(pfn_t pfn);
 
 pfn_t page_alloc_free_pages(void);              /* free pages in total */
 pfn_t page_alloc_free_blocks(unsigned int order); /* free blocks of that order */
