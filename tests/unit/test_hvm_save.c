@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Host tests of HVM save records (hypervisor/arch/x86/hvm/hvm_save.c, with
- * svm/ctx.c and vlapic.c): the size query, what a fresh domain saves, the
+ * svm/ctx.c and vlapic.c) and XEN_DOMCTL_get/sethvmcontext (hvm_domctl.c,
+ * the caller's "guest addresses" being host pointers): the size query, what a fresh domain saves, the
  * domain builder's PVH start (libxenguest's vcpu_hvm: HEADER+MTRR+END per
  * vCPU, then HEADER+CPU+END for vCPU 0), save -> load -> save giving the
  * same bytes, and hostile buffers -- each refused with Xen's error and
@@ -22,6 +23,7 @@
 #include <asm/svm/svm.h>
 #include <asm/svm/vmcb.h>
 #include <keel/domain.h>
+#include <keel/domctl.h>
 #include <keel/errno.h>
 #include <keel/softirq.h>
 #include <keel/timer.h>
@@ -38,6 +40,7 @@ void arch_timer_program(s_time_t deadline) { (void)deadline; }
 void smp_send_event_check(unsigned int cpu) { (void)cpu; }
 uint64_t tsc_khz(void) { return 2000000; }
 void *xzalloc(size_t size) { return calloc(1, size); }
+void *xmalloc(size_t size) { return malloc(size ? size : 1); }
 void xfree(void *p) { free(p); }
 
 void panic(const char *fmt, ...)
@@ -95,6 +98,27 @@ void svm_clear_events(struct vcpu *v)
     v->hvm.nmi_pending = v->hvm.nmi_blocked = false;
     v->hvm.vmcb->ctl.int_state = 0;
     v->hvm.vmcb->ctl.exitintinfo = 0;
+}
+
+/* The caller's memory: a "guest address" is a host pointer; 0x1000 faults. */
+#define BAD_GVA 0x1000
+
+int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, uint64_t len)
+{
+    (void)v;
+    if (gva == BAD_GVA)
+        return -EFAULT;
+    memcpy(dst, (const void *)(uintptr_t)gva, len);
+    return 0;
+}
+
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, uint64_t len)
+{
+    (void)v;
+    if (gva == BAD_GVA)
+        return -EFAULT;
+    memcpy((void *)(uintptr_t)gva, src, len);
+    return 0;
 }
 
 /* ---- The fake domain ---------------------------------------------------- */
@@ -799,4 +823,66 @@ TEST(load_only_into_a_domain_that_has_not_run)
     refused(&b, -EINVAL);
     dom.state = DOMAIN_RUNNING;
     CHECK_EQ(hvm_load_domain(&dom, b.data, b.len), 0);
+}
+
+/* ---- The domctls -------------------------------------------------------- */
+
+static struct domain dom0;
+static struct vcpu dom0_vcpu = { .domain = &dom0 };
+
+static long domctl(uint32_t cmd, void *buf, uint32_t size, struct xen_domctl *op)
+{
+    bool copyback = false;
+    long rc;
+
+    memset(op, 0, sizeof(*op));
+    op->cmd = cmd;
+    op->u.hvmcontext.size = size;
+    op->u.hvmcontext.buffer.p = buf;
+    rc = cmd == XEN_DOMCTL_gethvmcontext
+             ? domctl_gethvmcontext(&dom0_vcpu, &dom, op, &copyback)
+             : domctl_sethvmcontext(&dom0_vcpu, &dom, op, &copyback);
+    CHECK_EQ(copyback, cmd == XEN_DOMCTL_gethvmcontext);
+    return rc;
+}
+
+TEST(domctl_get_and_set)
+{
+    static uint8_t buf[16384];
+    struct xen_domctl op;
+    struct hvm_hw_cpu c = pvh_cpu();
+    static struct buf b;
+    uint32_t need;
+
+    setup();
+    CHECK_EQ(domctl(XEN_DOMCTL_gethvmcontext, NULL, 0, &op), 0);
+    need = op.u.hvmcontext.size;
+    CHECK_EQ(need, hvm_save_size(&dom));
+    CHECK_EQ(domctl(XEN_DOMCTL_gethvmcontext, buf, need - 1, &op), -ENOSPC);
+    CHECK_EQ(domctl(XEN_DOMCTL_gethvmcontext, (void *)BAD_GVA, need, &op), -EFAULT);
+    CHECK_EQ(domctl(XEN_DOMCTL_gethvmcontext, buf, need, &op), 0);
+    CHECK(op.u.hvmcontext.size < need);
+    memcpy(b.data, buf, op.u.hvmcontext.size);
+    b.len = op.u.hvmcontext.size;
+    {
+        const struct hvm_save_header *h = (const void *)(buf + 8);
+        CHECK_EQ(h->magic, HVM_FILE_MAGIC);
+    }
+    /* The builder's BSP context: HEADER from the get, CPU, END. */
+    b.len = 8 + sizeof(struct hvm_save_header);
+    add(&b, HVM_SAVE_CODE_CPU, 0, &c, sizeof(c));
+    add_end(&b);
+    CHECK_EQ(domctl(XEN_DOMCTL_sethvmcontext, (void *)BAD_GVA, b.len, &op), -EFAULT);
+    CHECK(!vcpus[0].is_initialised);
+    CHECK_EQ(domctl(XEN_DOMCTL_sethvmcontext, b.data, b.len, &op), 0);
+    CHECK(vcpus[0].is_initialised);
+    CHECK_EQ(vmcbs[0].save.rip, c.rip);
+    CHECK_EQ(domctl(XEN_DOMCTL_sethvmcontext, b.data, 0, &op), -ENODATA);
+    CHECK_EQ(domctl(XEN_DOMCTL_sethvmcontext, b.data, 0xffffffffu, &op), -ENOMEM);
+    CHECK(ktest_log_contains("more than Keel takes"));
+    /* Not on oneself. */
+    dom0_vcpu.domain = &dom;
+    CHECK_EQ(domctl(XEN_DOMCTL_gethvmcontext, NULL, 0, &op), -EINVAL);
+    CHECK_EQ(domctl(XEN_DOMCTL_sethvmcontext, b.data, b.len, &op), -EINVAL);
+    dom0_vcpu.domain = &dom0;
 }
