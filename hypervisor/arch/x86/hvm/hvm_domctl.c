@@ -2,7 +2,9 @@
 /*
  * XEN_DOMCTL_gethvmcontext and sethvmcontext: the toolstack's access to a
  * domain's HVM save records (hvm_save.c).  Each copies the caller's buffer
- * once, in or out, through a bounded Keel buffer; errors are Xen's.
+ * once, in or out, through a bounded Keel buffer; errors are Xen's.  One
+ * lock makes saves and loads one at a time (Xen holds its domctl lock), so
+ * two toolstack vCPUs never load into the same vCPUs at once.
  */
 #include <asm/hvm_save.h>
 #include <asm/hvm_vcpu.h>
@@ -10,10 +12,13 @@
 #include <keel/domctl.h>
 #include <keel/errno.h>
 #include <keel/lib.h>
+#include <keel/spinlock.h>
 #include <keel/xmalloc.h>
 
 /* A load buffer may repeat records; beyond this much it is refused. */
 #define HVMCONTEXT_SLACK    (64 * 1024)
+
+static DEFINE_SPINLOCK(hvmcontext_lock);
 
 long domctl_gethvmcontext(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
                           bool *copyback)
@@ -36,7 +41,9 @@ long domctl_gethvmcontext(struct vcpu *caller, struct domain *d, struct xen_domc
     buf = xmalloc(need);
     if (!buf)
         return -ENOMEM;
+    spin_lock(&hvmcontext_lock);
     rc = hvm_save_domain(d, buf, need, &used);
+    spin_unlock(&hvmcontext_lock);
     if (rc == 0) {
         h->size = used;
         if (copy_to_guest(caller, gva, buf, used) < 0)
@@ -64,8 +71,12 @@ long domctl_sethvmcontext(struct vcpu *caller, struct domain *d, struct xen_domc
     buf = xmalloc(h->size);
     if (!buf)
         return -ENOMEM;
-    rc = copy_from_guest(caller, buf, gva, h->size) < 0 ? -EFAULT :
-         hvm_load_domain(d, buf, h->size);
+    rc = copy_from_guest(caller, buf, gva, h->size) < 0 ? -EFAULT : 0;
+    if (rc == 0) {
+        spin_lock(&hvmcontext_lock);
+        rc = hvm_load_domain(d, buf, h->size);
+        spin_unlock(&hvmcontext_lock);
+    }
     xfree(buf);
     return rc;
 }
