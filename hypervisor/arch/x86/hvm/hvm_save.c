@@ -7,8 +7,9 @@
  * vLAPIC's (vlapic_save/load_*).  Interface: asm/hvm_save.h.
  *
  * A load is checked in full before anything is applied (pass 1), then
- * applied (pass 2, which runs the same checks again and cannot fail), so
- * that hostile input never leaves a domain half-loaded.
+ * applied (pass 2, which runs the same checks again, on the same bytes:
+ * the caller copied them out of the guest once), so that hostile input
+ * never leaves a domain half-loaded.
  */
 #include <asm/hvm_save.h>
 #include <asm/hvm_vcpu.h>
@@ -448,6 +449,7 @@ long hvm_load_domain(struct domain *d, const uint8_t *buf, uint32_t size)
     for (uint32_t i = 0; i < d->nr_vcpus; i++)
         d->vcpus[i]->is_initialised = false;   /* down unless given a CPU record */
     rc = load_records(d, buf, size, true);
-    BUG_ON(rc);
-    return 0;
+    if (rc)                             /* the checks are the same: never */
+        pr_err("hvm_load: d%u: a checked buffer failed to load (%d)\n", d->domid, rc);
+    return rc;
 }
