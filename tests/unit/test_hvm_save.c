@@ -886,3 +886,52 @@ TEST(domctl_get_and_set)
     CHECK_EQ(domctl(XEN_DOMCTL_sethvmcontext, b.data, b.len, &op), -EINVAL);
     dom0_vcpu.domain = &dom0;
 }
+
+static long partial(uint32_t type, uint32_t inst, void *buf, uint64_t bufsz,
+                    struct xen_domctl *op)
+{
+    bool copyback = false;
+    long rc;
+
+    memset(op, 0, sizeof(*op));
+    op->cmd = XEN_DOMCTL_gethvmcontext_partial;
+    op->u.hvmcontext_partial.type = type;
+    op->u.hvmcontext_partial.instance = inst;
+    op->u.hvmcontext_partial.bufsz = bufsz;
+    op->u.hvmcontext_partial.buffer.p = buf;
+    rc = domctl_gethvmcontext_partial(&dom0_vcpu, &dom, op, &copyback);
+    CHECK_EQ(copyback, rc == 0);
+    return rc;
+}
+
+TEST(domctl_get_one_record)
+{
+    static struct buf full;
+    static uint8_t rec[2048];
+    struct xen_domctl op;
+    struct hvm_hw_cpu c = pvh_cpu();
+    uint32_t len;
+    const uint8_t *p;
+
+    setup();
+    CHECK_EQ(partial(HVM_SAVE_CODE_CPU, 0, NULL, 0, &op), -ENODATA);    /* down */
+    CHECK_EQ(load_one_cpu(0, &c), 0);
+    CHECK_EQ(partial(HVM_SAVE_CODE_CPU, 0, NULL, 0, &op), 0);
+    CHECK_EQ(op.u.hvmcontext_partial.bufsz, sizeof(struct hvm_hw_cpu));
+    CHECK_EQ(partial(HVM_SAVE_CODE_CPU, 0, rec, 100, &op), -ENOBUFS);
+    CHECK_EQ(partial(HVM_SAVE_CODE_CPU, 0, (void *)BAD_GVA, 2048, &op), -EFAULT);
+    CHECK_EQ(partial(HVM_SAVE_CODE_LAPIC_REGS, 1, rec, sizeof(rec), &op), 0);
+    CHECK_EQ(op.u.hvmcontext_partial.bufsz, 1024);
+    save(&full);
+    p = find(&full, HVM_SAVE_CODE_LAPIC_REGS, 1, &len);
+    CHECK(p && memcmp(p, rec, 1024) == 0);
+    CHECK_EQ(partial(HVM_SAVE_CODE_MTRR, 1, rec, sizeof(rec), &op), 0);
+    p = find(&full, HVM_SAVE_CODE_MTRR, 1, &len);
+    CHECK(p && memcmp(p, rec, len) == 0);
+    CHECK_EQ(partial(HVM_SAVE_CODE_HEADER, 0, rec, sizeof(rec), &op), -EINVAL);
+    CHECK_EQ(partial(HVM_SAVE_CODE_END, 0, rec, sizeof(rec), &op), -EINVAL);
+    CHECK_EQ(partial(HVM_SAVE_CODE_PIT, 0, rec, sizeof(rec), &op), -EINVAL);
+    CHECK_EQ(partial(0x10000 + HVM_SAVE_CODE_CPU, 0, rec, sizeof(rec), &op), -EINVAL);
+    CHECK_EQ(partial(HVM_SAVE_CODE_LAPIC, NR_VCPUS, rec, sizeof(rec), &op), -ENOENT);
+    CHECK_EQ(partial(HVM_SAVE_CODE_LAPIC, 0xffffffffu, rec, sizeof(rec), &op), -ENOENT);
+}

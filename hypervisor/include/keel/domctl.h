@@ -62,5 +62,9 @@ long domctl_gethvmcontext(struct vcpu *caller, struct domain *d, struct xen_domc
                           bool *copyback);
 long domctl_sethvmcontext(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
                           bool *copyback);
+/* One record: a null buffer asks its length (bufsz); -ENOBUFS if bufsz is
+ * short; else hvm_save_one()'s errors. */
+long domctl_gethvmcontext_partial(struct vcpu *caller, struct domain *d,
+                                  struct xen_domctl *op, bool *copyback);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * XEN_DOMCTL_gethvmcontext and sethvmcontext: the toolstack's access to a
- * domain's HVM save records (hvm_save.c).  Each copies the caller's buffer
+ * XEN_DOMCTL_gethvmcontext, sethvmcontext and gethvmcontext_partial: the
+ * toolstack's access to a domain's HVM save records (hvm_save.c).  Each copies the caller's buffer
  * once, in or out, through a bounded Keel buffer; errors are Xen's.  One
  * lock makes saves and loads one at a time (Xen holds its domctl lock), so
  * two toolstack vCPUs never load into the same vCPUs at once.
@@ -78,5 +78,35 @@ long domctl_sethvmcontext(struct vcpu *caller, struct domain *d, struct xen_domc
         spin_unlock(&hvmcontext_lock);
     }
     xfree(buf);
+    return rc;
+}
+
+long domctl_gethvmcontext_partial(struct vcpu *caller, struct domain *d,
+                                  struct xen_domctl *op, bool *copyback)
+{
+    struct xen_domctl_hvmcontext_partial *h = &op->u.hvmcontext_partial;
+    uint64_t gva = xen_guest_handle_addr(h->buffer);
+    uint8_t *rec;
+    uint32_t len = 0;
+    long rc;
+
+    *copyback = false;
+    if (d == caller->domain)
+        return -EINVAL;
+    rec = xmalloc(HVM_SAVE_RECORD_MAX);
+    if (!rec)
+        return -ENOMEM;
+    spin_lock(&hvmcontext_lock);
+    rc = hvm_save_one(d, h->type, h->instance, rec, &len);
+    spin_unlock(&hvmcontext_lock);
+    if (rc == 0 && gva && h->bufsz < len)
+        rc = -ENOBUFS;
+    else if (rc == 0 && gva && copy_to_guest(caller, gva, rec, len) < 0)
+        rc = -EFAULT;
+    if (rc == 0) {
+        h->bufsz = len;                 /* a null buffer asks just this */
+        *copyback = true;
+    }
+    xfree(rec);
     return rc;
 }

@@ -181,6 +181,43 @@ long hvm_save_domain(struct domain *d, uint8_t *buf, uint32_t size, uint32_t *us
     return 0;
 }
 
+long hvm_save_one(struct domain *d, uint32_t type, uint32_t instance, void *rec,
+                  uint32_t *len)
+{
+    struct vcpu *v;
+    uint64_t tsc = rdtsc();
+    int rc;
+
+    BUILD_BUG_ON(sizeof(union record) != HVM_SAVE_RECORD_MAX);
+    if (type == HVM_SAVE_CODE_HEADER || record_length((uint16_t)type) == 0 ||
+        type > HVM_SAVE_CODE_MAX)
+        return -EINVAL;
+    if (instance >= d->nr_vcpus)
+        return -ENOENT;
+    rc = check_stopped(d, false);
+    if (rc)
+        return rc;
+    v = d->vcpus[instance];
+    switch (type) {
+    case HVM_SAVE_CODE_CPU:
+        if (!vcpu_is_up(v))
+            return -ENODATA;
+        hvm_vcpu_get_cpu_ctxt(v, rec, tsc);
+        break;
+    case HVM_SAVE_CODE_LAPIC:
+        vlapic_save_hidden(&v->hvm.vlapic, rec);
+        break;
+    case HVM_SAVE_CODE_LAPIC_REGS:
+        vlapic_save_regs(&v->hvm.vlapic, rec);
+        break;
+    case HVM_SAVE_CODE_MTRR:
+        save_mtrr(v, rec);
+        break;
+    }
+    *len = record_length((uint16_t)type);
+    return 0;
+}
+
 /* ---- Checking a record -------------------------------------------------- */
 
 static bool canonical(uint64_t va)

@@ -25,6 +25,17 @@ uint32_t hvm_save_size(const struct domain *d);
 long hvm_save_domain(struct domain *d, uint8_t *buf, uint32_t size, uint32_t *used);
 
 /*
+ * One record's payload (gethvmcontext_partial) into rec, which has room
+ * for HVM_SAVE_RECORD_MAX bytes; *len its length.  -EINVAL: a type Keel
+ * does not save per vCPU (HEADER and END included, as on Xen); -ENOENT: an
+ * instance past the vCPUs; -ENODATA: no such record (the CPU record of a
+ * vCPU that is down); -EINVAL/-EBUSY as hvm_save_domain.
+ */
+#define HVM_SAVE_RECORD_MAX     1032    /* struct hvm_hw_cpu, the largest */
+long hvm_save_one(struct domain *d, uint32_t type, uint32_t instance, void *rec,
+                  uint32_t *len);
+
+/*
  * Load records from buf (hostile): checked in full before any is applied,
  * so an error changes nothing.  On success every vCPU of d is down
  * (is_initialised false) except those a CPU record was loaded into, which
