@@ -15,7 +15,9 @@
 #include <keel/lib.h>
 
 static const struct domctl_op domctl_ops[] = {
-    { 0, NULL, 0 },             /* placeholder: keeps the table non-empty */
+    { XEN_DOMCTL_gethvmcontext, domctl_gethvmcontext, 0 },
+    { XEN_DOMCTL_sethvmcontext, domctl_sethvmcontext, 0 },
+    { XEN_DOMCTL_gethvmcontext_partial, domctl_gethvmcontext_partial, 0 },
 };
 
 static const struct domctl_op *domctl_find(uint32_t cmd)

@@ -46,6 +46,9 @@ struct vcpu {
     struct vcpu *runq_next;     /* run queue link */
     bool on_cpu;                /* taken off its run queue to run (runq lock) */
     uint64_t exits;             /* VM exits taken, for statistics */
+    bool is_initialised;        /* has a state to start from (a CPU record
+                                   loaded by sethvmcontext): an unpause
+                                   runs it; cleared for every vCPU by a load */
     struct hvm_vcpu hvm;        /* the arch part: VMCB, registers, ASID */
     /* vcpu_op state (common/vcpu_op.c, vcpu_timer.c; keel/vcpu_timer.h) */
     struct vcpu_info *vcpu_info; /* registered vcpu_info (host pointer into
