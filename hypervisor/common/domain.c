@@ -208,8 +208,40 @@ static void free_memory(struct domain *d)
     d->tot_pages = 0;
 }
 
+static void stop_domain(struct domain *d, enum domain_state state, uint32_t reason);
+
+static bool stopping_domus;     /* stop_boot_domains() holds references */
+
+/* Once no domain is left (and none is held by stop_boot_domains), end. */
+static void end_if_none_left(void)
+{
+    if (__atomic_load_n(&nr_alive, __ATOMIC_ACQUIRE) == 0 &&
+        __atomic_load_n(&boot_complete, __ATOMIC_ACQUIRE) &&
+        !__atomic_load_n(&stopping_domus, __ATOMIC_ACQUIRE))
+        domains_all_ended(!any_unclean);
+}
+
+/* Keel ends when dom0 ends: the boot domains beside it are stopped (as if
+ * powered off: they did nothing wrong), and the last one's teardown ends
+ * Keel, once the references taken here are dropped (every struct freed). */
+static void stop_boot_domains(void)
+{
+    __atomic_store_n(&stopping_domus, true, __ATOMIC_RELEASE);
+    for (domid_t id = 1; id < MAX_DOMAINS; id++) {
+        struct domain *d = domain_get(id);
+        if (!d)
+            continue;
+        if (d->state == DOMAIN_RUNNING)
+            pr_info("domain: d%u (%s) stopped: dom0 has ended\n", d->domid, d->name);
+        stop_domain(d, DOMAIN_SHUTDOWN, SHUTDOWN_poweroff);
+        domain_put(d);
+    }
+    __atomic_store_n(&stopping_domus, false, __ATOMIC_RELEASE);
+}
+
 void domain_destroy(struct domain *d)
 {
+    domid_t domid = d->domid;
     bool clean = d->state == DOMAIN_SHUTDOWN && d->shutdown_reason == SHUTDOWN_poweroff;
     bool registered;
 
@@ -243,20 +275,18 @@ void domain_destroy(struct domain *d)
     if (registered)
         pr_info("domain: d%u (%s) torn down, memory returned\n", d->domid, d->name);
     domain_put(d);
-    if (registered && nr_alive == 0 && __atomic_load_n(&boot_complete, __ATOMIC_ACQUIRE))
-        domains_all_ended(!any_unclean);
+    if (registered && domid == 0)
+        stop_boot_domains();
+    if (registered)
+        end_if_none_left();
 }
 
 void domains_boot_complete(void)
 {
-    bool ended;
-
     spin_lock(&domains_lock);
     __atomic_store_n(&boot_complete, true, __ATOMIC_RELEASE);
-    ended = nr_alive == 0;
     spin_unlock(&domains_lock);
-    if (ended)
-        domains_all_ended(!any_unclean);
+    end_if_none_left();
 }
 
 static const char *shutdown_reason_name(uint32_t reason)

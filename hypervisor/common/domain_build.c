@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Boot-time domains.  By default the first multiboot module is dom0's
- * kernel (an ELF or a Linux bzImage) and the second its ramdisk; dom0 gets
- * dom0_mem= of RAM and dom0_max_vcpus= vCPUs, SIF_INITDOMAIN, and the module
- * command line as its own.  With the dom0less option every multiboot module is a
- * PVH kernel for an unprivileged domain of its own; its module command line
- * holds Keel's settings for it, then "--", then the guest's command line:
+ * kernel (an ELF or a Linux bzImage) and the second its ramdisk unless that
+ * is itself a kernel; dom0 gets dom0_mem= of RAM and dom0_max_vcpus= vCPUs,
+ * SIF_INITDOMAIN, and the module command line as its own.  Every further
+ * module is a PVH kernel for an unprivileged boot domain beside dom0 (ids
+ * 1, 2, ...).  With the dom0less option every multiboot module is such a
+ * domain and there is no dom0.  A boot domain's module command line holds
+ * Keel's settings for it, then "--", then the guest's command line:
  *     module2 /boot/guest mem=64M vcpus=2 name=web -- console=hvc0
  * Each domain gets RAM from guest-physical 0, its ELF segments loaded,
  * minimal ACPI tables (RSDP, XSDT, FADT, MADT of its vCPUs, a DSDT with
@@ -233,43 +235,84 @@ static int build_boot_domain(uint16_t domid, const struct boot_module *m)
     return build_domain(domid, m, &cfg);
 }
 
-/* dom0's RAM: dom0_mem=, else all that is free but a reserve for Keel and
- * guests (1/16, at least 128 MiB), within what a boot domain may have. */
-static uint64_t dom0_memory(void)
+/* Printed before the boot domains are built; domains_all_ended() prints the
+ * same figures when they have all ended. */
+static void print_accounts(void)
+{
+    pr_info("domain: %lu pages free before the boot domains; heap %zu pages, %zu bytes "
+            "in use\n", page_alloc_free_pages(), xmalloc_heap_pages(), xmalloc_used_bytes());
+}
+
+/* dom0's RAM: dom0_mem=, else all that is free but the boot domains' RAM
+ * (others) and a reserve for Keel and guests (1/16, at least 128 MiB),
+ * within what a boot domain may have. */
+static uint64_t dom0_memory(uint64_t others)
 {
     uint64_t free = page_alloc_free_pages() << PAGE_SHIFT;
-    uint64_t reserve = MAX(free / 16, MiB(128));
+    uint64_t reserve = MAX(free / 16, MiB(128)) + others;
 
     if (opt_dom0_mem)
         return ALIGN_DOWN(opt_dom0_mem, MiB(2));
     return free > reserve ? MIN(ALIGN_DOWN(free - reserve, MiB(2)), MAX_BOOT_MEM) : 0;
 }
 
-/* dom0 from the first module, its ramdisk from the second. */
+/* Whether a module holds a kernel (an ELF or a bzImage), not a ramdisk. */
+static bool module_is_kernel(const struct boot_module *m)
+{
+    const uint8_t *p = phys_to_virt(m->start);
+    uint64_t len = m->end - m->start;
+
+    if (len >= 4 && !memcmp(p, "\x7f" "ELF", 4))
+        return true;
+    return len >= 0x206 && !memcmp(p + 0x202, "HdrS", 4);     /* Linux's setup header */
+}
+
+/* The RAM the boot domains from module first on will ask for (64 MiB for
+ * one whose settings are bad: it is not built, the estimate only errs low
+ * for dom0). */
+static uint64_t boot_domains_memory(const struct boot_info *bi, uint32_t first)
+{
+    struct domain_config cfg;
+    uint64_t total = 0;
+
+    for (uint32_t i = first; i < bi->nr_modules; i++) {
+        memset(&cfg, 0, sizeof(cfg));
+        total += parse_config(bi->modules[i].cmdline, &cfg) == 0 ? cfg.mem : DEFAULT_MEM;
+    }
+    return total;
+}
+
+/* dom0 from the first module, its ramdisk from the second (unless that is a
+ * kernel), then an unprivileged boot domain from each further module. */
 int build_dom0(const struct boot_info *bi)
 {
     struct domain_config cfg;
+    uint32_t first_domu;
     int rc;
 
+    print_accounts();
     memset(&cfg, 0, sizeof(cfg));
     strlcpy(cfg.name, "dom0", sizeof(cfg.name));
     cfg.privileged = true;
-    cfg.mem = dom0_memory();
     cfg.vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : nr_cpu_ids;
     cfg.guest_cmdline = bi->modules[0].cmdline;
-    cfg.ramdisk = bi->nr_modules > 1 ? &bi->modules[1] : NULL;
+    if (bi->nr_modules > 1 && !module_is_kernel(&bi->modules[1]))
+        cfg.ramdisk = &bi->modules[1];
+    first_domu = cfg.ramdisk ? 2 : 1;
+    cfg.mem = dom0_memory(boot_domains_memory(bi, first_domu));
     if (cfg.mem < MIN_MEM || cfg.mem > MAX_BOOT_MEM || cfg.vcpus > MAX_VCPUS) {
         pr_err("domain: dom0 cannot have %lu MiB and %lu vCPUs (dom0_mem 2M..3G, "
                "dom0_max_vcpus 1..%u)\n", cfg.mem >> 20, cfg.vcpus, MAX_VCPUS);
         return -EINVAL;
     }
-    if (bi->nr_modules > 2)
-        pr_warn("domain: %u modules after dom0's ramdisk ignored (use dom0less for more "
-                "domains)\n", bi->nr_modules - 2);
     rc = build_domain(0, &bi->modules[0], &cfg);
-    if (rc == 0)
-        domains_boot_complete();
-    return rc;
+    if (rc < 0)
+        return rc;
+    /* The same path as dom0less; one that fails is logged and left out. */
+    for (uint32_t i = first_domu; i < bi->nr_modules; i++)
+        build_boot_domain((uint16_t)(i - first_domu + 1), &bi->modules[i]);
+    domains_boot_complete();
+    return 0;
 }
 
 /* Build a domain from each module; the number started. */
@@ -277,8 +320,7 @@ uint32_t build_boot_domains(const struct boot_info *bi)
 {
     uint32_t started = 0;
 
-    pr_info("domain: %lu pages free before the boot domains; heap %zu pages, %zu bytes "
-            "in use\n", page_alloc_free_pages(), xmalloc_heap_pages(), xmalloc_used_bytes());
+    print_accounts();
     for (uint32_t i = 0; i < bi->nr_modules; i++)
         if (build_boot_domain((uint16_t)(i + 1), &bi->modules[i]) == 0)
             started++;

@@ -10,5 +10,9 @@ DOM0_IMAGE := $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.img
 .PHONY: dom0-image
 dom0-image: $(DOM0_IMAGE)
 
-$(DOM0_IMAGE) &: tools/dom0/build-image tools/dom0/init.sh
+# build-image compiles the test programs tools/dom0/tests/*.c into the image.
+DOM0_TEST_SRCS := $(wildcard tools/dom0/tests/*.c) guest-drivers/tests/dom0peer/dom0peer.h \
+	$(wildcard hypervisor/include/public/*.h)
+
+$(DOM0_IMAGE) &: tools/dom0/build-image tools/dom0/init.sh $(DOM0_TEST_SRCS)
 	$(Q)$(PYTHON) tools/dom0/build-image --out $(DOM0_OUT)

@@ -10,6 +10,8 @@
 #   keel.checks=0     skip the checks (for 'make run')
 #   keel.shell=0      no shell: power off right after "dom0-init: ready"
 #   keel.burn=N       iterations of the per-CPU busy loop (default 20000)
+#   keel.maps=DOMID   run keel-dom0-maps DOMID (a test-dom0peer domU beside
+#                     dom0): privcmd and gntdev mappings, "dom0-maps:" lines
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 HOME=/root
@@ -148,6 +150,11 @@ main() {
         check_sleep
         check_cpu_burn
         check_dmesg
+    fi
+    maps=$(cmdline_opt keel.maps "")
+    if [ -n "$maps" ]; then
+        keel-dom0-maps "$maps"
+        say "keel-dom0-maps exited $?"
     fi
     say "ready"
     [ "$(cmdline_opt keel.shell 1)" != 0 ] && start_shell
