@@ -22,6 +22,8 @@
 #include "public/elfnote.h"
 #include "public/arch-x86/hvm/start_info.h"
 #include "public/hvm/save.h"
+#include "public/domctl.h"
+#include "public/sysctl.h"
 
 #include "abi.h"
 

@@ -62,6 +62,11 @@
 #define HVM_SAVE_CODE_VMCE_VCPU         ((int)HVM_SAVE_CODE(VMCE_VCPU))
 #define HVM_SAVE_CODE_TSC_ADJUST        ((int)HVM_SAVE_CODE(TSC_ADJUST))
 
+#ifdef ABI_XEN_TOOLS
+#include <xen/domctl.h>     /* Xen refuses these two to guests */
+#include <xen/sysctl.h>
+#endif
+
 #include "abi.h"
 
 const struct abi_row XEN_ROWS[] = {
