@@ -282,7 +282,7 @@ void svm_fpu_set_legacy(struct vcpu *v, const uint8_t *img)
     memset(area, 0, 512);
     if (img) {
         memcpy(area, img, 512);
-        bv = v->hvm.xcr0 & (XCR0_X87 | XCR0_SSE);   /* XRSTOR takes them */
+        bv = XCR0_X87 | XCR0_SSE;               /* restored with any XCR0 */
     } else {                                    /* the reset state */
         memcpy(area + FXSAVE_FCW, &fcw, sizeof(fcw));
         memcpy(area + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
@@ -389,24 +389,37 @@ static void svm_assign_asid(struct vcpu *v, unsigned int cpu)
  * guest's XCR0 behind its back (Linux then saw wrong CPUID 0xD sizes, and
  * its XRSTOR of a signal frame with SSE/PKRU bits #GP'd: "bad frame in
  * rt_sigreturn"). */
+/* The components saved and restored: the guest's XCR0 plus x87 and SSE
+ * always.  A guest may run with XCR0 = x87 only (the reset value) and still
+ * use the XMM registers and MXCSR (CR4.OSFXSR is enough); XSAVE with that
+ * XCR0 would skip them, leaving them to the next vCPU on this CPU.  So XCR0
+ * is widened around XSAVE and XRSTOR, as Xen does (XSETBV leaves register
+ * contents alone). */
+static uint64_t fpu_mask(const struct vcpu *v)
+{
+    return v->hvm.xcr0 | XCR0_X87 | XCR0_SSE;
+}
+
 void hvm_vcpu_save_fpu(struct vcpu *v)
 {
     uint64_t mask;
 
-    if (xsave_mask)
+    if (xsave_mask) {
         v->hvm.xcr0 = xgetbv0();
-    mask = v->hvm.xcr0;
-    if (xsave_mask)
+        mask = fpu_mask(v);
+        if (mask != v->hvm.xcr0)
+            xsetbv(mask);
         __asm__ volatile("xsave64 (%0)" : : "r"(v->hvm.fpu_area), "a"((uint32_t)mask),
                          "d"((uint32_t)(mask >> 32)) : "memory");
-    else
+    } else {
         __asm__ volatile("fxsave64 (%0)" : : "r"(v->hvm.fpu_area) : "memory");
+    }
     v->hvm.fpu_saved = true;
 }
 
 void hvm_vcpu_restore_fpu(struct vcpu *v)
 {
-    uint64_t mask = v->hvm.xcr0;
+    uint64_t mask = fpu_mask(v);
 
     if (!v->hvm.fpu_saved)
         return;
@@ -416,6 +429,8 @@ void hvm_vcpu_restore_fpu(struct vcpu *v)
         xsetbv(mask);
         __asm__ volatile("xrstor64 (%0)" : : "r"(v->hvm.fpu_area), "a"((uint32_t)mask),
                          "d"((uint32_t)(mask >> 32)) : "memory");
+        if (mask != v->hvm.xcr0)
+            xsetbv(v->hvm.xcr0);               /* the guest's own */
     } else {
         __asm__ volatile("fxrstor64 (%0)" : : "r"(v->hvm.fpu_area) : "memory");
     }
