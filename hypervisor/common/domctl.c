@@ -26,6 +26,16 @@ static const struct domctl_op *domctl_find(uint32_t cmd)
     return NULL;
 }
 
+/* Does cmd act on an existing domain op->domain?  createdomain never does,
+ * whether or not an implementation is in the table (so the answer to a
+ * caller without access does not depend on it). */
+static bool domctl_has_target(uint32_t cmd, const struct domctl_op *entry)
+{
+    if (cmd == XEN_DOMCTL_createdomain)
+        return false;
+    return !entry || !(entry->flags & DOMCTL_NO_TARGET);
+}
+
 long domctl_dispatch(struct vcpu *caller, struct xen_domctl *op, bool *copyback)
 {
     const struct domctl_op *entry = domctl_find(op->cmd);
@@ -35,7 +45,7 @@ long domctl_dispatch(struct vcpu *caller, struct xen_domctl *op, bool *copyback)
     *copyback = false;
     if (op->interface_version != XEN_DOMCTL_INTERFACE_VERSION)
         return -EACCES;
-    if (!entry || !(entry->flags & DOMCTL_NO_TARGET)) {
+    if (domctl_has_target(op->cmd, entry)) {
         d = domain_get(op->domain);
         if (!d)
             return -ESRCH;
