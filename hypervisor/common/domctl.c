@@ -15,7 +15,16 @@
 #include <keel/lib.h>
 
 static const struct domctl_op domctl_ops[] = {
-    { 0, NULL, 0 },             /* placeholder: keeps the table non-empty */
+    { XEN_DOMCTL_max_mem,                 domctl_max_mem,                 0 },
+    { XEN_DOMCTL_getvcpuinfo,             domctl_getvcpuinfo,             0 },
+    { XEN_DOMCTL_max_vcpus,               domctl_max_vcpus,               0 },
+    { XEN_DOMCTL_scheduler_op,            domctl_scheduler_op,            0 },
+    { XEN_DOMCTL_setdomainhandle,         domctl_setdomainhandle,         0 },
+    { XEN_DOMCTL_settimeoffset,           domctl_settimeoffset,           0 },
+    { XEN_DOMCTL_gettscinfo,              domctl_gettscinfo,              0 },
+    { XEN_DOMCTL_settscinfo,              domctl_settscinfo,              0 },
+    { XEN_DOMCTL_get_paging_mempool_size, domctl_get_paging_mempool_size, 0 },
+    { XEN_DOMCTL_set_paging_mempool_size, domctl_set_paging_mempool_size, 0 },
 };
 
 static const struct domctl_op *domctl_find(uint32_t cmd)
