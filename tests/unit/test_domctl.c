@@ -341,3 +341,54 @@ TEST(physinfo_and_sched_id)
     CHECK_EQ(op.u.sched_id.sched_id, XEN_SCHEDULER_CREDIT2);
     teardown();
 }
+
+TEST(cputopoinfo_counts_fills_and_refuses_a_short_array)
+{
+    struct xen_sysctl op;
+    struct xen_sysctl_cputopo topo[3];
+
+    setup();
+    memset(&op, 0, sizeof(op));
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cputopoinfo), 0);        /* null: count */
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, 2);
+    memset(topo, 0xee, sizeof(topo));
+    op.u.cputopoinfo.num_cpus = 1;
+    set_xen_guest_handle(op.u.cputopoinfo.cputopo, topo);
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cputopoinfo), -ENOBUFS);
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, 2);
+    CHECK_EQ(topo[0].core, 0xeeeeeeee);                            /* untouched */
+    op.u.cputopoinfo.num_cpus = 3;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cputopoinfo), 0);
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, 2);
+    CHECK_EQ(topo[1].core, 1);
+    CHECK_EQ(topo[1].socket, 0);
+    CHECK_EQ(topo[1].node, 0);
+    CHECK_EQ(topo[2].core, 0xeeeeeeee);
+    op.u.cputopoinfo.num_cpus = 2;
+    op.u.cputopoinfo.cputopo.p = (struct xen_sysctl_cputopo *)8;  /* faults */
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cputopoinfo), -EFAULT);
+    teardown();
+}
+
+TEST(numainfo_one_node)
+{
+    struct xen_sysctl op;
+    struct xen_sysctl_meminfo mem = { 0 };
+    uint32_t dist = 0;
+
+    setup();
+    memset(&op, 0, sizeof(op));
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_numainfo), 0);
+    CHECK_EQ(op.u.numainfo.num_nodes, 1);
+    op.u.numainfo.num_nodes = 0;
+    set_xen_guest_handle(op.u.numainfo.meminfo, &mem);
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_numainfo), -ENOBUFS);
+    CHECK_EQ(op.u.numainfo.num_nodes, 1);
+    set_xen_guest_handle(op.u.numainfo.distance, &dist);
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_numainfo), 0);
+    CHECK_EQ(mem.memsize, (uint64_t)page_alloc_total_pages() << PAGE_SHIFT);
+    CHECK_EQ(mem.memfree, (uint64_t)page_alloc_free_pages() << PAGE_SHIFT);
+    CHECK_EQ(dist, 10);
+    CHECK_EQ(sysctl(domu, &op, XEN_SYSCTL_numainfo), -EPERM);
+    teardown();
+}

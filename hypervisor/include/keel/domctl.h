@@ -83,5 +83,7 @@ DOMCTL_HANDLER(domctl_set_paging_mempool_size);
 /* common/sysctl_host.c */
 SYSCTL_HANDLER(sysctl_sched_id);
 SYSCTL_HANDLER(sysctl_physinfo);
+SYSCTL_HANDLER(sysctl_cputopoinfo);
+SYSCTL_HANDLER(sysctl_numainfo);
 
 #endif
