@@ -10,7 +10,8 @@
  * grant copy and transfer, which name guest frames); HVM parameters
  * (a random callback vector); re-registering vcpu_info or the runstate
  * area; NMIs to itself.  Every other implemented sub-op and many undefined
- * ones are called.
+ * ones are called; grant map/unmap also with nearly valid batches
+ * (fuzz_grant_map).
  *
  * "seed=N" on the kernel's command line changes the sequence (two domains
  * fuzzing side by side use different ones).
@@ -146,6 +147,42 @@ static long fuzz_grant_table_op(void)
                       count_arg(p, 64), 0, 0);
 }
 
+/* Grant maps and unmaps with nearly valid ops: small refs, domain IDs
+ * around the live ones and reserved ones, garbage handles and host
+ * addresses (own RAM, unbacked, huge), batches up to the scratch area's
+ * size (the guard pages around it must not be written).  No entry is ever granted here,
+ * so no map may succeed. */
+static long fuzz_grant_map(void)
+{
+    static const uint64_t doms[] = { 0, 1, 2, 3, DOMID_SELF, DOMID_IO, 0x7fff, 0xffff };
+    static const uint64_t cmds[] = { GNTTABOP_map_grant_ref, GNTTABOP_unmap_grant_ref,
+                                     GNTTABOP_unmap_and_replace };
+    uint64_t cmd = pick(cmds, ARRAY_SIZE(cmds));
+    unsigned int size = cmd == GNTTABOP_map_grant_ref ? sizeof(struct gnttab_map_grant_ref)
+                                                      : sizeof(struct gnttab_unmap_grant_ref);
+    unsigned int n = 1 + (unsigned int)(rnd() % (SCRATCH / size));
+    uint64_t addrs[] = { 0, (uint64_t)scratch & ~0xfffull, unbacked_gpa(), rnd(),
+                         0xfffffffffffff000ull, 1ull << 47 };
+
+    for (unsigned int i = 0; i < n; i++) {
+        uint64_t addr = addrs[rnd() % ARRAY_SIZE(addrs)];
+        if (cmd == GNTTABOP_map_grant_ref) {
+            struct gnttab_map_grant_ref *m = (void *)(scratch + i * size);
+            m->host_addr = addr;
+            m->flags = (uint32_t)(rnd() % 4 ? GNTMAP_host_map | (rnd() & GNTMAP_readonly)
+                                            : rnd());
+            m->ref = (uint32_t)(rnd() % 2 ? rnd() % 16 : rnd());
+            m->dom = (domid_t)pick(doms, ARRAY_SIZE(doms));
+        } else {
+            struct gnttab_unmap_grant_ref *u = (void *)(scratch + i * size);
+            u->host_addr = addr;
+            u->dev_bus_addr = rnd();       /* new_addr for unmap_and_replace */
+            u->handle = (uint32_t)(rnd() % 2 ? rnd() % 8 : rnd());
+        }
+    }
+    return hypercall5(__HYPERVISOR_grant_table_op, cmd, (uint64_t)scratch, n, 0, 0);
+}
+
 static long fuzz_vcpu_op(void)
 {
     static const uint64_t cmds[] = {
@@ -191,7 +228,7 @@ static long fuzz_other(void)
 
 static long (*const fuzzers[])(void) = {
     fuzz_xen_version, fuzz_console_io, fuzz_sched_op, fuzz_event_channel_op,
-    fuzz_grant_table_op, fuzz_vcpu_op, fuzz_memory_op, fuzz_hvm_op, fuzz_other,
+    fuzz_grant_table_op, fuzz_grant_map, fuzz_vcpu_op, fuzz_memory_op, fuzz_hvm_op, fuzz_other,
 };
 
 /* ---- Non-canonical pointers ---------------------------------------------- */

@@ -25,6 +25,9 @@ static const struct domctl_op domctl_ops[] = {
     { XEN_DOMCTL_settscinfo,              domctl_settscinfo,              0 },
     { XEN_DOMCTL_get_paging_mempool_size, domctl_get_paging_mempool_size, 0 },
     { XEN_DOMCTL_set_paging_mempool_size, domctl_set_paging_mempool_size, 0 },
+    { XEN_DOMCTL_gethvmcontext, domctl_gethvmcontext, 0 },
+    { XEN_DOMCTL_sethvmcontext, domctl_sethvmcontext, 0 },
+    { XEN_DOMCTL_gethvmcontext_partial, domctl_gethvmcontext_partial, 0 },
 };
 
 static const struct domctl_op *domctl_find(uint32_t cmd)

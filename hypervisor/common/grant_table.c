@@ -3,25 +3,45 @@
  * Grant tables, version 1 (keel/grant_table.h): each domain's table, held
  * in Keel-owned frames the guest maps with XENMEM_add_to_physmap, and
  * HYPERVISOR_grant_table_op: query_size, setup_table, set_version (1 only;
- * 2 is -ENOSYS as on a Xen whose max version is 1), get_version and copy.
- * map_grant_ref, unmap_grant_ref and the other sub-ops return -ENOSYS
+ * 2 is -ENOSYS as on a Xen whose max version is 1), get_version, copy,
+ * map_grant_ref, unmap_grant_ref and unmap_and_replace.  transfer,
+ * get_status_frames, swap_grant_ref and cache_flush return -ENOSYS
  * (docs/abi-coverage.md).  Status codes follow Xen 4.17 for the same input.
  *
  * Grant entries are guest memory: a hostile guest may change them at any
  * time.  Each is read once into a local value; GTF_reading/GTF_writing are
  * set with a bounded cmpxchg loop on the (flags, domid) word as Xen does,
- * and an entry pinned by a copy keeps the frame number read when it was
- * first pinned.  The flags are cleared when the last pin goes.
+ * and an entry pinned (by a copy or a mapping) keeps the frame number read
+ * when it was first pinned.  The flags are cleared when the last pin goes.
+ *
+ * Mappings (translated callers only, as every Keel guest is): the granted
+ * frame is put in the mapper's p2m at host_addr as p2m_grant_map_rw/_ro.
+ * Keel maps only where nothing is mapped (Linux maps onto ballooned or
+ * unpopulated gfns); RAM or anything else there is refused.  Each mapping
+ * holds a pin on the entry (readers or writers) and one page reference on
+ * the frame, so the frame is never freed while mapped; the mapper's
+ * maptrack records it under a handle.  Unmapping removes the p2m entry
+ * (the p2m flush hook flushes TLBs before it returns), then drops the
+ * reference (domain_page_put) and the pin.
+ *
+ * Batches (copy, map, unmap) of any size: after GNTTAB_OPS_PER_CALL ops, or
+ * sooner when a softirq is pending, the hypercall continues itself with
+ * the handle advanced past the ops done (keel/hypercall.h).
  *
  * Lifetime.  gnttab_global_lock guards the lookup of another domain's table
  * (domain_by_id) against its teardown: an operation takes a reference on
  * each table it uses (gt->refs) under that lock; teardown marks the table
- * dying under it, then waits for the references to drain before the
- * domain's p2m and memory go.  Frames are found through the owner's p2m
- * with its mem_lock held across the memcpy, so memory_op cannot free a frame
- * being copied (it frees only after unmapping under that lock).
+ * dying under it, then waits for the references to drain, then unmaps
+ * whatever the domain still maps, before the domain's p2m and memory go.
+ * A granter torn down while its frames are mapped leaves them referenced
+ * (the mapper's unmap still works: it finds no table to unpin).  Frames are
+ * found through the owner's p2m with its mem_lock held across the memcpy
+ * or the mapping, so memory_op cannot free a frame being copied or mapped
+ * (it frees only after unmapping under that lock, and never a referenced
+ * frame).
  *
  * Lock order: d->mem_lock, then gt->lock; two mem_locks in domid order.
+ * A mapper's maptrack is under its own gt->lock.
  */
 #include <asm/hvm_vcpu.h>
 #include <asm/processor.h>
@@ -55,8 +75,23 @@ struct active_entry {
     gfn_t gfn;                  /* the entry's frame when first pinned */
 };
 
+/* One mapping of another domain's grant (a maptrack handle). */
+struct maptrack {
+    gfn_t gfn;                  /* where, in the mapper's p2m */
+    mfn_t mfn;                  /* the granted frame: one page reference */
+    grant_ref_t ref;            /* the granter's ref; the next free handle
+                                   while free */
+    domid_t domid;              /* the granter */
+    uint16_t flags;             /* MT_* and GNTMAP_readonly */
+};
+
+#define MT_LIVE             0x8000u     /* a mapping: unmap may take it */
+#define MT_BUSY             0x4000u     /* being mapped or unmapped */
+#define MT_NONE             UINT32_MAX  /* end of the free list */
+
 struct grant_table {
-    spinlock_t lock;            /* frames, active entries, status flags */
+    spinlock_t lock;            /* frames, active entries, status flags,
+                                   maptrack */
     struct domain *d;
     bool dying;                 /* under gnttab_global_lock */
     uint32_t refs;              /* operations using the table (atomic) */
@@ -64,9 +99,16 @@ struct grant_table {
     mfn_t frames[GNTTAB_MAX_FRAMES];
     gfn_t gfns[GNTTAB_MAX_FRAMES];      /* where the guest mapped each */
     struct active_entry *active[GNTTAB_MAX_FRAMES];
+    struct maptrack **mt;       /* mt_max_frames chunks, allocated on demand */
+    uint32_t mt_frames;         /* chunks allocated */
+    uint32_t mt_max_frames;
+    uint32_t mt_free;           /* first free handle, or MT_NONE */
+    uint32_t mt_live;           /* mappings held */
 };
 
 static DEFINE_SPINLOCK(gnttab_global_lock);
+
+static void unmap_all(struct grant_table *gt);
 
 /* ---- Tables -------------------------------------------------------------- */
 
@@ -118,6 +160,8 @@ int gnttab_domain_init(struct domain *d)
         return -ENOMEM;
     spin_lock_init(&gt->lock, "grant-table", 0);
     gt->d = d;
+    gt->mt_max_frames = GNTTAB_MAPTRACK_FRAMES;
+    gt->mt_free = MT_NONE;
     d->grant_table = gt;
     return grow_table(gt, GNTTAB_INIT_FRAMES);
 }
@@ -133,12 +177,31 @@ void gnttab_domain_destroy(struct domain *d)
     spin_unlock(&gnttab_global_lock);
     while (__atomic_load_n(&gt->refs, __ATOMIC_ACQUIRE))
         cpu_relax();        /* another domain's copy is finishing */
+    unmap_all(gt);
     d->grant_table = NULL;
     for (uint32_t i = 0; i < gt->nr_frames; i++) {
         page_free(gt->frames[i], 0);        /* scrubbed before reuse */
         xfree(gt->active[i]);
     }
+    for (uint32_t i = 0; i < gt->mt_frames; i++)
+        xfree(gt->mt[i]);
+    xfree(gt->mt);
     xfree(gt);
+}
+
+void gnttab_set_max_maptrack_frames(struct domain *d, uint32_t frames)
+{
+    struct grant_table *gt = d->grant_table;
+
+    spin_lock(&gt->lock);
+    if (!gt->mt)
+        gt->mt_max_frames = frames;
+    spin_unlock(&gt->lock);
+}
+
+uint32_t gnttab_nr_mapped(struct domain *d)
+{
+    return d->grant_table ? __atomic_load_n(&d->grant_table->mt_live, __ATOMIC_ACQUIRE) : 0;
 }
 
 /* The table of domid (DOMID_SELF, itself, or another) with a reference
@@ -150,6 +213,22 @@ static struct grant_table *table_get(struct vcpu *v, domid_t domid)
 
     spin_lock(&gnttab_global_lock);
     d = (domid == DOMID_SELF) ? v->domain : domain_by_id(domid);
+    if (d && d->grant_table && !d->grant_table->dying) {
+        gt = d->grant_table;
+        __atomic_fetch_add(&gt->refs, 1, __ATOMIC_ACQ_REL);
+    }
+    spin_unlock(&gnttab_global_lock);
+    return gt;
+}
+
+/* The table of a granter recorded in a maptrack entry, or NULL. */
+static struct grant_table *table_get_domid(domid_t domid)
+{
+    struct domain *d;
+    struct grant_table *gt = NULL;
+
+    spin_lock(&gnttab_global_lock);
+    d = domain_by_id(domid);
     if (d && d->grant_table && !d->grant_table->dying) {
         gt = d->grant_table;
         __atomic_fetch_add(&gt->refs, 1, __ATOMIC_ACQ_REL);
@@ -255,6 +334,10 @@ static void unpin_entry(struct grant_table *gt, grant_ref_t ref, bool write)
     struct active_entry *act = active_entry(gt, ref);
     uint16_t clear = 0;
 
+    if (write ? !act->writers : !act->readers) {
+        pr_warn("(d%u) grant ref %u: unpin without a pin\n", gt->d->domid, ref);
+        return;
+    }
     if (write)
         act->writers--;
     else
@@ -265,6 +348,15 @@ static void unpin_entry(struct grant_table *gt, grant_ref_t ref, bool write)
         clear |= GTF_reading;
     if (clear)
         __atomic_fetch_and(&shared_entry(gt, ref)->flags, (uint16_t)~clear, __ATOMIC_ACQ_REL);
+}
+
+/* ---- Batches ---------------------------------------------------------------- */
+
+/* Stop a batch after i ops (i > 0): a softirq is pending, or the bounded
+ * amount of work is done; the hypercall then continues itself. */
+static bool batch_preempt(uint32_t i)
+{
+    return i && (i >= GNTTAB_OPS_PER_CALL || hypercall_preempt_check());
 }
 
 /* ---- GNTTABOP_copy ---------------------------------------------------------- */
@@ -280,7 +372,7 @@ struct copy_side {
 
 /* The frame behind gfn in d's p2m, if it is d's own RAM (writable for a
  * write); d->mem_lock held. */
-static int16_t ram_frame(struct domain *d, gfn_t gfn, bool write, void **va)
+static int16_t ram_frame(struct domain *d, gfn_t gfn, bool write, void **va, mfn_t *mfn_out)
 {
     const struct page_info *pg;
     enum p2m_type t;
@@ -293,7 +385,10 @@ static int16_t ram_frame(struct domain *d, gfn_t gfn, bool write, void **va)
     pg = pfn_to_page(mfn);
     if (!pg || pg->owner != d->domid)
         return GNTST_bad_page;              /* shared_info, grant frames */
-    *va = pfn_to_virt(mfn);
+    if (va)
+        *va = pfn_to_virt(mfn);
+    if (mfn_out)
+        *mfn_out = mfn;
     return GNTST_okay;
 }
 
@@ -330,7 +425,7 @@ static int16_t side_claim(struct vcpu *v, const struct gnttab_copy_ptr *p, bool 
         s->ref = p->u.ref;
     }
     spin_lock(&d->mem_lock);
-    rc = ram_frame(d, s->gfn, s->write, &va);
+    rc = ram_frame(d, s->gfn, s->write, &va, NULL);
     spin_unlock(&d->mem_lock);
     return rc;
 }
@@ -373,9 +468,9 @@ static int16_t copy_frames(const struct gnttab_copy *op, struct copy_side *src,
     int16_t rc;
 
     lock_mem_pair(sd, dd);
-    rc = ram_frame(sd, src->gfn, false, &sva);
+    rc = ram_frame(sd, src->gfn, false, &sva, NULL);
     if (rc == GNTST_okay)
-        rc = ram_frame(dd, dst->gfn, true, &dva);
+        rc = ram_frame(dd, dst->gfn, true, &dva, NULL);
     if (rc == GNTST_okay)
         memmove((uint8_t *)dva + op->dest.offset, (const uint8_t *)sva + op->source.offset,
                 op->len);
@@ -410,19 +505,290 @@ static int16_t copy_one(struct vcpu *v, const struct gnttab_copy *op)
     return rc;
 }
 
-static long op_copy(struct vcpu *v, uint64_t uop, uint32_t count)
+static long op_copy(struct vcpu *v, uint64_t uop, uint32_t count, uint32_t *done)
 {
-    if (count > GNTTAB_MAX_BATCH)
-        return -EINVAL;                     /* Keel has no continuations */
     for (uint32_t i = 0; i < count; i++) {
         uint64_t at = uop + (uint64_t)i * sizeof(struct gnttab_copy);
         struct gnttab_copy op;
 
+        if (batch_preempt(i)) {
+            *done = i;
+            return -ERESTART;
+        }
         if (copy_from_guest(v, &op, at, sizeof(op)) < 0)
             return -EFAULT;
         op.status = copy_one(v, &op);
         if (copy_to_guest(v, at + offsetof(struct gnttab_copy, status), &op.status,
                           sizeof(op.status)) < 0)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* ---- Maptrack (the mapper's gt->lock held) ---------------------------------- */
+
+static struct maptrack *mt_entry(struct grant_table *gt, uint32_t handle)
+{
+    if (handle >= gt->mt_frames * GNTTAB_MAPTRACK_PER_FRAME)
+        return NULL;
+    return &gt->mt[handle / GNTTAB_MAPTRACK_PER_FRAME][handle % GNTTAB_MAPTRACK_PER_FRAME];
+}
+
+/* Another chunk of handles onto the free list; false when at the limit or
+ * out of memory. */
+static bool mt_grow(struct grant_table *gt)
+{
+    uint32_t f = gt->mt_frames;
+    struct maptrack *chunk;
+
+    if (f >= gt->mt_max_frames)
+        return false;
+    if (!gt->mt && !(gt->mt = xzalloc(gt->mt_max_frames * sizeof(*gt->mt))))
+        return false;
+    if (!(chunk = xzalloc(GNTTAB_MAPTRACK_PER_FRAME * sizeof(*chunk))))
+        return false;
+    for (uint32_t i = 0; i < GNTTAB_MAPTRACK_PER_FRAME; i++)
+        chunk[i].ref = i + 1 < GNTTAB_MAPTRACK_PER_FRAME ?
+                       f * GNTTAB_MAPTRACK_PER_FRAME + i + 1 : gt->mt_free;
+    gt->mt[f] = chunk;
+    gt->mt_frames = f + 1;
+    gt->mt_free = f * GNTTAB_MAPTRACK_PER_FRAME;
+    return true;
+}
+
+/* A free handle, marked busy; MT_NONE when there is none. */
+static uint32_t mt_get(struct grant_table *gt)
+{
+    struct maptrack *e;
+    uint32_t h;
+
+    if (gt->mt_free == MT_NONE && !mt_grow(gt))
+        return MT_NONE;
+    h = gt->mt_free;
+    e = mt_entry(gt, h);
+    gt->mt_free = e->ref;
+    *e = (struct maptrack){ .flags = MT_BUSY };
+    return h;
+}
+
+static void mt_put(struct grant_table *gt, uint32_t h)
+{
+    struct maptrack *e = mt_entry(gt, h);
+
+    *e = (struct maptrack){ .ref = gt->mt_free };
+    gt->mt_free = h;
+}
+
+/* ---- GNTTABOP_map_grant_ref and unmap_grant_ref --------------------------- */
+
+/* Map rd's frame at rgfn into ld's p2m at lgfn, holding a page reference;
+ * only where ld has nothing mapped. */
+static int16_t map_frame(struct domain *ld, struct domain *rd, gfn_t rgfn, gfn_t lgfn,
+                         bool ro, mfn_t *mfn)
+{
+    int16_t rc;
+    bool put = false;
+
+    lock_mem_pair(ld, rd);
+    rc = ram_frame(rd, rgfn, !ro, NULL, mfn);
+    if (rc == GNTST_okay && (lgfn >= GFN_LIMIT ||
+                             p2m_get_entry(&ld->p2m, lgfn, NULL, NULL, NULL) != -ENOENT)) {
+        pr_warn("(d%u) grant map: host_addr %lx is not an unmapped guest frame\n",
+                ld->domid, lgfn << PAGE_SHIFT);
+        rc = GNTST_general_error;
+    }
+    if (rc == GNTST_okay && page_ref_get(*mfn, rd->domid) < 0)
+        rc = GNTST_bad_page;
+    if (rc == GNTST_okay && p2m_set_entry(&ld->p2m, lgfn, *mfn, P2M_ORDER_4K,
+                                          ro ? p2m_grant_map_ro : p2m_grant_map_rw) < 0) {
+        rc = GNTST_general_error;           /* no memory for a table page */
+        put = true;
+    }
+    unlock_mem_pair(ld, rd);
+    if (put)
+        domain_page_put(*mfn);
+    return rc;
+}
+
+/* Xen 4.17's order: flags, domain, handle, ref, pin, frame, host_addr. */
+static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
+{
+    struct domain *ld = v->domain;
+    struct grant_table *lgt = ld->grant_table, *rgt;
+    bool ro = op->flags & GNTMAP_readonly;
+    uint32_t h;
+    gfn_t rgfn;
+    mfn_t mfn = 0;
+    int16_t rc;
+
+    if (!(op->flags & (GNTMAP_device_map | GNTMAP_host_map)))
+        return GNTST_bad_gntref;
+    if (op->flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte))
+        return GNTST_general_error;         /* no device/PTE mappings when translated */
+    if (op->dom == DOMID_SELF || !(rgt = table_get(v, op->dom)))
+        return GNTST_bad_domain;
+    spin_lock(&lgt->lock);
+    h = mt_get(lgt);
+    spin_unlock(&lgt->lock);
+    if (h == MT_NONE) {
+        table_put(rgt);
+        pr_warn("(d%u) grant map: no maptrack handle left\n", ld->domid);
+        return GNTST_no_space;
+    }
+    spin_lock(&rgt->lock);
+    rc = pin_entry(rgt, op->ref, ld->domid, !ro, &rgfn);
+    spin_unlock(&rgt->lock);
+    if (rc == GNTST_okay) {
+        rc = map_frame(ld, rgt->d, rgfn, op->host_addr >> PAGE_SHIFT, ro, &mfn);
+        if (rc != GNTST_okay) {
+            spin_lock(&rgt->lock);
+            unpin_entry(rgt, op->ref, !ro);
+            spin_unlock(&rgt->lock);
+        }
+    }
+    spin_lock(&lgt->lock);
+    if (rc == GNTST_okay) {
+        *mt_entry(lgt, h) = (struct maptrack){
+            .gfn = op->host_addr >> PAGE_SHIFT, .mfn = mfn, .ref = op->ref,
+            .domid = rgt->d->domid, .flags = MT_LIVE | (ro ? GNTMAP_readonly : 0),
+        };
+        lgt->mt_live++;
+        op->handle = h;
+        op->dev_bus_addr = mfn << PAGE_SHIFT;   /* as Xen 4.17 */
+    } else {
+        mt_put(lgt, h);
+    }
+    spin_unlock(&lgt->lock);
+    table_put(rgt);
+    return rc;
+}
+
+/* Undo one mapping: the p2m entry (TLBs flushed by the p2m before it
+ * returns), then the page reference, then the granter's pin. */
+static void unmap_tracked(struct domain *ld, const struct maptrack *m)
+{
+    struct grant_table *rgt;
+    enum p2m_type t;
+    mfn_t cur;
+    int rc = 0;
+
+    spin_lock(&ld->mem_lock);
+    if (p2m_get_entry(&ld->p2m, m->gfn, &cur, &t, NULL) == 0 && cur == m->mfn &&
+        (t == p2m_grant_map_rw || t == p2m_grant_map_ro))
+        rc = p2m_set_entry(&ld->p2m, m->gfn, 0, P2M_ORDER_4K, p2m_invalid);
+    spin_unlock(&ld->mem_lock);
+    if (rc < 0)             /* still mapped: keep the reference (leak, not reuse) */
+        pr_err("(d%u) grant unmap of gfn %lx failed (%d)\n", ld->domid, m->gfn, rc);
+    else
+        domain_page_put(m->mfn);
+    if ((rgt = table_get_domid(m->domid))) {
+        spin_lock(&rgt->lock);
+        if (m->ref < nr_entries(rgt) && active_entry(rgt, m->ref)->domid == ld->domid)
+            unpin_entry(rgt, m->ref, !(m->flags & GNTMAP_readonly));
+        spin_unlock(&rgt->lock);
+        table_put(rgt);
+    }
+}
+
+/* host_addr must be where handle's mapping is (Xen: GNTST_general_error). */
+static int16_t unmap_one(struct vcpu *v, uint64_t host_addr, uint32_t handle)
+{
+    struct grant_table *lgt = v->domain->grant_table;
+    struct maptrack *e, m;
+    int16_t rc = GNTST_okay;
+
+    spin_lock(&lgt->lock);
+    e = mt_entry(lgt, handle);
+    if (!e || !(e->flags & MT_LIVE)) {
+        rc = GNTST_bad_handle;
+    } else if ((host_addr >> PAGE_SHIFT) != e->gfn) {
+        rc = GNTST_general_error;
+    } else {
+        m = *e;
+        e->flags = MT_BUSY;
+    }
+    spin_unlock(&lgt->lock);
+    if (rc != GNTST_okay)
+        return rc;
+    unmap_tracked(v->domain, &m);
+    spin_lock(&lgt->lock);
+    mt_put(lgt, handle);
+    lgt->mt_live--;
+    spin_unlock(&lgt->lock);
+    return GNTST_okay;
+}
+
+/* Teardown: every mapping the dying domain still holds (none of its vCPUs
+ * runs, so no map or unmap of its own is under way). */
+static void unmap_all(struct grant_table *gt)
+{
+    for (uint32_t h = 0; h < gt->mt_frames * GNTTAB_MAPTRACK_PER_FRAME; h++) {
+        struct maptrack *e = mt_entry(gt, h);
+
+        if (e->flags & MT_LIVE) {
+            unmap_tracked(gt->d, e);
+            e->flags = 0;
+            gt->mt_live--;
+        }
+    }
+}
+
+static long op_map(struct vcpu *v, uint64_t uop, uint32_t count, uint32_t *done)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t at = uop + (uint64_t)i * sizeof(struct gnttab_map_grant_ref);
+        struct gnttab_map_grant_ref op;
+
+        if (batch_preempt(i)) {
+            *done = i;
+            return -ERESTART;
+        }
+        if (copy_from_guest(v, &op, at, sizeof(op)) < 0)
+            return -EFAULT;
+        op.status = map_one(v, &op);
+        if (copy_to_guest(v, at, &op, sizeof(op)) < 0)
+            return -EFAULT;     /* a mapping made stays: the guest has lost its handle */
+    }
+    return 0;
+}
+
+static long op_unmap(struct vcpu *v, uint64_t uop, uint32_t count, uint32_t *done)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t at = uop + (uint64_t)i * sizeof(struct gnttab_unmap_grant_ref);
+        struct gnttab_unmap_grant_ref op;
+
+        if (batch_preempt(i)) {
+            *done = i;
+            return -ERESTART;
+        }
+        if (copy_from_guest(v, &op, at, sizeof(op)) < 0)
+            return -EFAULT;
+        op.status = unmap_one(v, op.host_addr, op.handle);
+        if (copy_to_guest(v, at + offsetof(struct gnttab_unmap_grant_ref, status), &op.status,
+                          sizeof(op.status)) < 0)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* For a translated caller Xen allows no replacement: new_addr must be 0,
+ * and the op is then an unmap. */
+static long op_unmap_and_replace(struct vcpu *v, uint64_t uop, uint32_t count, uint32_t *done)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t at = uop + (uint64_t)i * sizeof(struct gnttab_unmap_and_replace);
+        struct gnttab_unmap_and_replace op;
+
+        if (batch_preempt(i)) {
+            *done = i;
+            return -ERESTART;
+        }
+        if (copy_from_guest(v, &op, at, sizeof(op)) < 0)
+            return -EFAULT;
+        op.status = op.new_addr ? GNTST_general_error : unmap_one(v, op.host_addr, op.handle);
+        if (copy_to_guest(v, at + offsetof(struct gnttab_unmap_and_replace, status),
+                          &op.status, sizeof(op.status)) < 0)
             return -EFAULT;
     }
     return 0;
@@ -541,8 +907,19 @@ static long op_get_version(struct vcpu *v, uint64_t uop)
                          sizeof(g.version)) < 0 ? -EFAULT : 0;
 }
 
-/* map_grant_ref, unmap_grant_ref, transfer, unmap_and_replace,
- * get_status_frames, swap_grant_ref, cache_flush: -ENOSYS. */
+typedef long (*batch_fn_t)(struct vcpu *v, uint64_t uop, uint32_t count, uint32_t *done);
+
+/* A batch, continued with the handle advanced past the ops done. */
+static long run_batch(struct vcpu *v, const uint64_t args[5], batch_fn_t fn, uint64_t op_size)
+{
+    uint32_t count = (uint32_t)args[2], done = 0;
+    long rc = fn(v, args[1], count, &done);
+    uint64_t next[5] = { args[0], args[1] + done * op_size, count - done, args[3], args[4] };
+
+    return rc == -ERESTART ? hypercall_create_continuation(v, next) : rc;
+}
+
+/* transfer, get_status_frames, swap_grant_ref, cache_flush: -ENOSYS. */
 long do_grant_table_op(struct vcpu *v, const uint64_t args[5])
 {
     uint32_t cmd = (uint32_t)args[0];
@@ -554,8 +931,14 @@ long do_grant_table_op(struct vcpu *v, const uint64_t args[5])
     if (!v->domain->grant_table)
         return -ENOSYS;
     switch (cmd) {
+    case GNTTABOP_map_grant_ref:
+        return run_batch(v, args, op_map, sizeof(struct gnttab_map_grant_ref));
+    case GNTTABOP_unmap_grant_ref:
+        return run_batch(v, args, op_unmap, sizeof(struct gnttab_unmap_grant_ref));
+    case GNTTABOP_unmap_and_replace:
+        return run_batch(v, args, op_unmap_and_replace, sizeof(struct gnttab_unmap_and_replace));
     case GNTTABOP_copy:
-        return op_copy(v, uop, count);
+        return run_batch(v, args, op_copy, sizeof(struct gnttab_copy));
     case GNTTABOP_query_size:
         return op_query_size(v, uop, count);
     case GNTTABOP_setup_table:

@@ -2,7 +2,10 @@
 /*
  * The hypercall table and dispatcher, and the hypercall page a guest asks
  * for through Xen's MSR.  A handler missing from the table returns -ENOSYS
- * (docs/abi-coverage.md lists which).
+ * (docs/abi-coverage.md lists which).  Continuations (keel/hypercall.h): a
+ * handler that stops part-way records the arguments for the rest; the
+ * dispatcher writes them to the guest's registers and tells the exit code
+ * not to advance RIP, so the guest runs the hypercall again.
  */
 #include <asm/hvm_vcpu.h>
 #include <asm/svm/vmcb.h>
@@ -11,6 +14,8 @@
 #include <keel/errno.h>
 #include <keel/hypercall.h>
 #include <keel/lib.h>
+#include <keel/smp.h>
+#include <keel/softirq.h>
 #include <public/xen.h>
 
 #define NR_HYPERCALLS   64
@@ -37,27 +42,65 @@ static bool guest_in_64bit_mode(const struct vcpu *v)
     return (s->efer & EFER_LMA) && (s->cs.attr & SEG_ATTR_L);
 }
 
-void hypercall_dispatch(struct vcpu *v)
+long hypercall_create_continuation(struct vcpu *v, const uint64_t args[5])
+{
+    memcpy(v->hcall_args, args, sizeof(v->hcall_args));
+    v->hcall_preempted = true;
+    return -ERESTART;
+}
+
+bool hypercall_preempt_check(void)
+{
+    return softirq_pending(smp_processor_id()) != 0;
+}
+
+/* The new arguments of a continued hypercall, back where the guest passed
+ * them. */
+static void write_args(struct vcpu *v, bool mode64)
+{
+    struct guest_regs *r = &v->hvm.regs;
+    const uint64_t *a = v->hcall_args;
+
+    if (mode64) {
+        r->rdi = a[0]; r->rsi = a[1]; r->rdx = a[2]; r->r10 = a[3]; r->r8 = a[4];
+    } else {
+        r->rbx = (uint32_t)a[0]; r->rcx = (uint32_t)a[1]; r->rdx = (uint32_t)a[2];
+        r->rsi = (uint32_t)a[3]; r->rdi = (uint32_t)a[4];
+    }
+}
+
+bool hypercall_dispatch(struct vcpu *v)
 {
     struct guest_regs *r = &v->hvm.regs;
     struct vmcb_save *s = &v->hvm.vmcb->save;
+    bool mode64 = guest_in_64bit_mode(v);
     uint64_t nr = s->rax, args[5];
     long ret = -ENOSYS;
 
     if (v->hvm.vmcb->save.cpl != 0) {
         s->rax = (uint64_t)(long)-EPERM;    /* only the guest kernel may call */
-        return;
+        return false;
     }
-    if (guest_in_64bit_mode(v)) {
+    if (mode64) {
         args[0] = r->rdi; args[1] = r->rsi; args[2] = r->rdx; args[3] = r->r10; args[4] = r->r8;
     } else {
         nr = (uint32_t)nr;
         args[0] = (uint32_t)r->rbx; args[1] = (uint32_t)r->rcx; args[2] = (uint32_t)r->rdx;
         args[3] = (uint32_t)r->rsi; args[4] = (uint32_t)r->rdi;
     }
+    v->hcall_preempted = false;
     if (nr < NR_HYPERCALLS && hypercall_table[nr])
         ret = hypercall_table[nr](v, args);
-    s->rax = guest_in_64bit_mode(v) ? (uint64_t)ret : (uint32_t)ret;
+    if (v->hcall_preempted && ret == -ERESTART) {
+        v->hcall_preempted = false;
+        write_args(v, mode64);              /* RAX still holds nr */
+        return true;
+    }
+    v->hcall_preempted = false;
+    if (ret == -ERESTART)
+        ret = -EINTR;                       /* never seen by a guest */
+    s->rax = mode64 ? (uint64_t)ret : (uint32_t)ret;
+    return false;
 }
 
 /* Each 32-byte slot: mov $nr, %eax; vmmcall; ret. */

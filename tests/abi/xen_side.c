@@ -37,6 +37,30 @@
 #include <xen/elfnote.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/arch-x86/xen-mca.h>
+#include <xen/hvm/save.h>
+
+/* Xen names save record type codes HVM_SAVE_CODE(<TYPE>) (a sizeof trick,
+ * size_t); Keel's public/hvm/save.h spells them HVM_SAVE_CODE_<TYPE> (int).
+ * Map Keel's names onto Xen's values so that the codes are checked too. */
+#define HVM_SAVE_CODE_END               ((int)HVM_SAVE_CODE(END))
+#define HVM_SAVE_CODE_HEADER            ((int)HVM_SAVE_CODE(HEADER))
+#define HVM_SAVE_CODE_CPU               ((int)HVM_SAVE_CODE(CPU))
+#define HVM_SAVE_CODE_PIC               ((int)HVM_SAVE_CODE(PIC))
+#define HVM_SAVE_CODE_IOAPIC            ((int)HVM_SAVE_CODE(IOAPIC))
+#define HVM_SAVE_CODE_LAPIC             ((int)HVM_SAVE_CODE(LAPIC))
+#define HVM_SAVE_CODE_LAPIC_REGS        ((int)HVM_SAVE_CODE(LAPIC_REGS))
+#define HVM_SAVE_CODE_PCI_IRQ           ((int)HVM_SAVE_CODE(PCI_IRQ))
+#define HVM_SAVE_CODE_ISA_IRQ           ((int)HVM_SAVE_CODE(ISA_IRQ))
+#define HVM_SAVE_CODE_PCI_LINK          ((int)HVM_SAVE_CODE(PCI_LINK))
+#define HVM_SAVE_CODE_PIT               ((int)HVM_SAVE_CODE(PIT))
+#define HVM_SAVE_CODE_RTC               ((int)HVM_SAVE_CODE(RTC))
+#define HVM_SAVE_CODE_HPET              ((int)HVM_SAVE_CODE(HPET))
+#define HVM_SAVE_CODE_PMTIMER           ((int)HVM_SAVE_CODE(PMTIMER))
+#define HVM_SAVE_CODE_MTRR              ((int)HVM_SAVE_CODE(MTRR))
+#define HVM_SAVE_CODE_VIRIDIAN_DOMAIN   ((int)HVM_SAVE_CODE(VIRIDIAN_DOMAIN))
+#define HVM_SAVE_CODE_VIRIDIAN_VCPU     ((int)HVM_SAVE_CODE(VIRIDIAN_VCPU))
+#define HVM_SAVE_CODE_VMCE_VCPU         ((int)HVM_SAVE_CODE(VMCE_VCPU))
+#define HVM_SAVE_CODE_TSC_ADJUST        ((int)HVM_SAVE_CODE(TSC_ADJUST))
 #ifdef ABI_XEN_TOOLS
 #include <xen/domctl.h>     /* Xen refuses these two to guests */
 #include <xen/sysctl.h>

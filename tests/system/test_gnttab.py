@@ -4,8 +4,11 @@ maps its grant-table frames with add_to_physmap, checks query_size,
 setup_table and the versions, copies through grants to itself with
 GNTTABOP_copy and gets Xen 4.17's status codes for hostile copies.  Two
 domains: d1 grants a read-only page (ref 8) and a writable one (ref 9) to
-d2, which copies the first, is refused a write to it, and writes its reply
-through the second; both tables and every page go back at teardown."""
+d2, which copies the first, is refused a write to it, maps the first
+read-only (a writable mapping refused) and the second writable (data both
+ways), unmaps them (a second unmap refused), copies in one batch of 3000
+ops (continued by Keel), and writes its reply through the second; both
+tables, every page and every page reference go back at teardown."""
 from keel_system import (BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, expect_pages_back,
                          free_pages_before, guest_kernel)
 
@@ -30,6 +33,9 @@ def test_gnttab_two_domains_and_pages_back(boot):
     q = boot("dom0less", modules=mods, smp=2)
     before = free_pages_before(q)
     q.expect(r"^\(d2\) copier: d1's ref 8 copied, pattern checked", BOOT_TIMEOUT)
+    q.expect(r"^\(d2\) copier: mapped refs 8 \(ro\) and 9 \(rw\), data both ways, unmapped",
+             STEP_TIMEOUT)
+    q.expect(r"^\(d2\) copier: a batch of 3000 copies done", STEP_TIMEOUT)
     # d1 may see the reply and say so (and end) before d2 has printed that it
     # wrote it.
     q.expect_all([r"^\(d2\) copier: read-only refused, reply written",

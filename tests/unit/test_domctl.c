@@ -30,6 +30,11 @@ void gnttab_domain_destroy(struct domain *d)
     (void)d;
 }
 
+/* The HVM-context ops are tested by test_hvm_save.c: not linked here. */
+DOMCTL_HANDLER(domctl_gethvmcontext) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_sethvmcontext) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_gethvmcontext_partial) { return -ENOSYS; }
+
 static uint32_t wallclock_writes;
 
 void shared_info_write_wallclock(struct domain *d)

@@ -2,18 +2,22 @@
 /*
  * Host tests of grant tables (hypervisor/common/grant_table.c): it owns
  * HYPERVISOR_grant_table_op as a guest sees it -- query_size, setup_table,
- * set_version, get_version and copy with every GNTCOPY flag combination --
- * and the add_to_physmap hooks and teardown of a domain's table.  Expected
+ * set_version, get_version, copy with every GNTCOPY flag combination,
+ * map_grant_ref/unmap_grant_ref/unmap_and_replace (maptrack, pins, page
+ * references, GTF_reading/writing), batches continued through
+ * hypercall_create_continuation -- and the add_to_physmap hooks and
+ * teardown of a domain's table (the mapper's, the granter's).  Expected
  * results are Xen 4.17's for the same input (public/grant_table.h codes):
  * GNTST_* in each op's status for problems with one op, -EINVAL/-EFAULT/
  * -ENOSYS/-ESRCH/-EPERM from the hypercall for problems with the call; the
  * grant entry's GTF_reading/GTF_writing flags are put back after every copy,
  * whatever its outcome.  Keel's own documented limits (docs/abi-coverage.md:
- * 32 frames, 1024 copies per call) are checked as such.
+ * 32 frames, mapping only onto unmapped gfns) are checked as such.
  *
  * The rest of Keel is faked: domains with the real p2m and page allocator
  * (tests/unit/mm_fixture.h) and RAM mapped at gfn RAM_GFN.., a registry for
- * domain_by_id(), guest addresses that are host pointers.
+ * domain_by_id(), guest addresses that are host pointers, continuations
+ * recorded as the dispatcher would (hypercall.c is tested on its own).
  */
 #include "ktest.h"
 #include "mm_fixture.h"
@@ -48,6 +52,28 @@ void xfree(void *p)
 }
 
 static struct domain *doms[MAX_DOMAINS];
+
+/* Continuations, as common/hypercall.c records them. */
+static bool preempt_now;                /* hypercall_preempt_check() says */
+static uint32_t page_puts;              /* domain_page_put() calls */
+
+long hypercall_create_continuation(struct vcpu *v, const uint64_t args[5])
+{
+    memcpy(v->hcall_args, args, sizeof(v->hcall_args));
+    v->hcall_preempted = true;
+    return -ERESTART;
+}
+
+bool hypercall_preempt_check(void)
+{
+    return preempt_now;
+}
+
+void domain_page_put(mfn_t mfn)
+{
+    page_puts++;
+    page_ref_put(mfn);
+}
 
 struct domain *domain_by_id(uint16_t domid)
 {
@@ -127,6 +153,31 @@ static long gnttab_op(struct domain *d, uint64_t cmd, void *uop, uint64_t count)
     uint64_t args[5] = { cmd, (uint64_t)(uintptr_t)uop, count, 0, 0 };
 
     return do_grant_table_op(d->vcpus[0], args);
+}
+
+/* As the guest sees it: the hypercall run again with the arguments of
+ * each continuation until it ends; *restarts counts them. */
+static long gnttab_op_all(struct domain *d, uint64_t cmd, void *uop, uint64_t count,
+                          uint32_t *restarts)
+{
+    struct vcpu *v = d->vcpus[0];
+    uint64_t args[5] = { cmd, (uint64_t)(uintptr_t)uop, count, 0, 0 };
+    long rc;
+
+    *restarts = 0;
+    for (;;) {
+        v->hcall_preempted = false;
+        rc = do_grant_table_op(v, args);
+        if (rc != -ERESTART)
+            break;
+        CHECK(v->hcall_preempted);
+        CHECK_EQ(v->hcall_args[0], cmd);                    /* same op */
+        CHECK(v->hcall_args[2] < args[2]);                  /* progress made */
+        memcpy(args, v->hcall_args, sizeof(args));
+        ++*restarts;
+    }
+    CHECK(!v->hcall_preempted);
+    return rc;
 }
 
 /* ---- A copy op ----------------------------------------------------------- */
@@ -439,8 +490,7 @@ TEST(hypercall_rejects_bad_cmd_and_count)
 {
     struct gnttab_query_size q = { .dom = DOMID_SELF };
     static const uint32_t unsupported[] = {
-        GNTTABOP_map_grant_ref, GNTTABOP_unmap_grant_ref, GNTTABOP_dump_table,
-        GNTTABOP_transfer, GNTTABOP_unmap_and_replace, GNTTABOP_get_status_frames,
+        GNTTABOP_dump_table, GNTTABOP_transfer, GNTTABOP_get_status_frames,
         GNTTABOP_swap_grant_ref, GNTTABOP_cache_flush, 13, 0xfff,
     };
     struct grant_table *gt;
@@ -732,7 +782,6 @@ TEST(copy_faults_reported_in_xens_order)
 TEST(copy_batches)
 {
     struct gnttab_copy ops[3];
-    struct gnttab_copy *many;
 
     setup();
     fill(ram(d1, 1), 1);
@@ -758,16 +807,381 @@ TEST(copy_batches)
     CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, ops, 3), -EFAULT);
     CHECK_EQ(ops[0].status, GNTST_okay);
     mm_fix_readonly(NULL, 0);
-    /* At most 1024 per call (Keel has no continuations). */
-    many = calloc(1025, sizeof(*many));
-    for (uint32_t i = 0; i < 1025; i++)
-        many[i] = mkcopy(local(RAM_GFN + 1, 0), local(RAM_GFN + 2, 0), 1);
-    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, many, 1025), -EINVAL);
-    CHECK_EQ(many[0].status, 0x5a5a);
-    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, many, 1024), 0);
-    CHECK_EQ(many[1023].status, GNTST_okay);
+    teardown();
+}
+
+/* Any size: 5000 copies through several continuations, each op done once
+ * with its status written; a pending softirq stops a batch after one op. */
+TEST(copy_batches_continue)
+{
+    struct gnttab_copy *many = calloc(5000, sizeof(*many));
+    uint32_t restarts;
+
+    setup();
+    fill(ram(d1, 1), 3);
+    for (uint32_t i = 0; i < 5000; i++)
+        many[i] = mkcopy(local(RAM_GFN + 1, (uint16_t)(i % 4096)),
+                         local(RAM_GFN + 2, (uint16_t)(i % 4096)), 1);
+    many[4321].source.u.gmfn = HOLE_GFN;            /* one bad op in a later part */
+    mm_fix_copies_in = 0;
+    CHECK_EQ(gnttab_op_all(d1, GNTTABOP_copy, many, 5000, &restarts), 0);
+    CHECK_EQ(restarts, (5000 - 1) / GNTTAB_OPS_PER_CALL);
+    CHECK_EQ(mm_fix_copies_in, 5000);               /* each op read once */
+    for (uint32_t i = 0; i < 5000; i++)
+        CHECK_EQ((int16_t)many[i].status, i == 4321 ? GNTST_bad_page : GNTST_okay);
+    CHECK(memcmp(ram(d1, 2), ram(d1, 1), PAGE_SIZE) == 0);
+    /* The first call alone stops after GNTTAB_OPS_PER_CALL ops. */
+    d1->vcpus[0]->hcall_preempted = false;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_copy, many, 5000), -ERESTART);
+    CHECK(d1->vcpus[0]->hcall_preempted);
+    CHECK_EQ(d1->vcpus[0]->hcall_args[1],
+             (uint64_t)(uintptr_t)(many + GNTTAB_OPS_PER_CALL));
+    CHECK_EQ(d1->vcpus[0]->hcall_args[2], 5000 - GNTTAB_OPS_PER_CALL);
+    /* Preempted by a softirq: one op per call, but never none. */
+    preempt_now = true;
+    CHECK_EQ(gnttab_op_all(d1, GNTTABOP_copy, many, 3, &restarts), 0);
+    CHECK_EQ(restarts, 2);
+    preempt_now = false;
     free(many);
     teardown();
+}
+
+/* ---- map_grant_ref / unmap_grant_ref ------------------------------------------ */
+
+#define MAP_GFN     0x400       /* where d1 maps grants: nothing there */
+
+static struct gnttab_map_grant_ref mkmap(domid_t dom, grant_ref_t r, gfn_t at, uint32_t flags)
+{
+    return (struct gnttab_map_grant_ref){ .host_addr = at << PAGE_SHIFT, .flags = flags,
+                                          .ref = r, .dom = dom, .status = 0x5a5a,
+                                          .handle = 0xdeadbeef };
+}
+
+/* One map op by d: its status, the handle in *h. */
+static int16_t map1(struct domain *d, domid_t dom, grant_ref_t r, gfn_t at, uint32_t flags,
+                    uint32_t *h)
+{
+    struct gnttab_map_grant_ref op = mkmap(dom, r, at, flags);
+
+    CHECK_EQ(gnttab_op(d, GNTTABOP_map_grant_ref, &op, 1), 0);
+    if (h)
+        *h = op.handle;
+    return op.status;
+}
+
+static int16_t unmap1(struct domain *d, gfn_t at, uint32_t h)
+{
+    struct gnttab_unmap_grant_ref op = { .host_addr = at << PAGE_SHIFT, .handle = h,
+                                         .status = 0x5a5a };
+
+    CHECK_EQ(gnttab_op(d, GNTTABOP_unmap_grant_ref, &op, 1), 0);
+    return op.status;
+}
+
+static enum p2m_type p2m_type_at(struct domain *d, gfn_t gfn, mfn_t *mfn)
+{
+    enum p2m_type t;
+
+    if (p2m_get_entry(&d->p2m, gfn, mfn, &t, NULL) < 0)
+        return p2m_invalid;
+    return t;
+}
+
+static mfn_t ram_mfn(struct domain *d, uint32_t i)
+{
+    mfn_t mfn;
+
+    CHECK_EQ(p2m_get_entry(&d->p2m, RAM_GFN + i, &mfn, NULL, NULL), 0);
+    return mfn;
+}
+
+/* Nothing mapped, pinned or referenced is left of a failed map. */
+static void check_nothing_mapped(grant_ref_t r, uint32_t granted_page)
+{
+    CHECK_EQ(gnttab_nr_mapped(d1), 0);
+    CHECK(!page_ref_held(ram_mfn(d2, granted_page)));
+    CHECK_EQ(entry(d2, r)->flags & (GTF_reading | GTF_writing), 0);
+}
+
+TEST(map_rw_and_ro_pins_flags_and_references)
+{
+    mfn_t granted, mfn;
+    uint32_t hw, hr;
+    struct gnttab_map_grant_ref op;
+
+    setup();
+    granted = ram_mfn(d2, 3);
+    fill(ram(d2, 3), 9);
+    grant(d2, 5, 1, RAM_GFN + 3, GTF_permit_access);
+    op = mkmap(2, 5, MAP_GFN, GNTMAP_host_map);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_map_grant_ref, &op, 1), 0);
+    CHECK_EQ(op.status, GNTST_okay);
+    hw = op.handle;
+    CHECK_EQ(op.dev_bus_addr, granted << PAGE_SHIFT);       /* as Xen 4.17 */
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN, &mfn), p2m_grant_map_rw);
+    CHECK_EQ(mfn, granted);
+    CHECK_EQ(pfn_to_page(granted)->count, 1);
+    CHECK_EQ(entry(d2, 5)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+    /* The same grant again, read-only, elsewhere: a second handle. */
+    CHECK_EQ(map1(d1, 2, 5, MAP_GFN + 1, GNTMAP_host_map | GNTMAP_readonly, &hr), GNTST_okay);
+    CHECK(hr != hw);
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN + 1, &mfn), p2m_grant_map_ro);
+    CHECK_EQ(mfn, granted);
+    CHECK_EQ(pfn_to_page(granted)->count, 2);
+    CHECK_EQ(gnttab_nr_mapped(d1), 2);
+    /* While pinned by d1, another domain's copy of it is refused. */
+    {
+        struct domain *d3 = mkdom(3, false);
+        CHECK_EQ(copy1(d3, ref(2, 5, 0), local(RAM_GFN, 0), 8), GNTST_general_error);
+        rmdom(d3);
+    }
+    /* The rw mapping goes: GTF_writing with it, GTF_reading stays. */
+    page_puts = 0;
+    CHECK_EQ(unmap1(d1, MAP_GFN, hw), GNTST_okay);
+    CHECK_EQ(page_puts, 1);
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN, NULL), p2m_invalid);
+    CHECK_EQ(entry(d2, 5)->flags, GTF_permit_access | GTF_reading);
+    CHECK_EQ(pfn_to_page(granted)->count, 1);
+    CHECK_EQ(unmap1(d1, MAP_GFN + 1, hr), GNTST_okay);
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN + 1, NULL), p2m_invalid);
+    check_nothing_mapped(5, 3);
+    CHECK_EQ(entry(d2, 5)->flags, GTF_permit_access);
+    /* Unmapped, the grant may be ended and its frame given back. */
+    teardown();
+}
+
+TEST(map_readonly_grant)
+{
+    uint32_t h;
+
+    setup();
+    grant(d2, 6, 1, RAM_GFN + 2, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(map1(d1, 2, 6, MAP_GFN, GNTMAP_host_map, &h), GNTST_general_error);
+    CHECK_EQ(h, 0xdeadbeef);                        /* no handle given */
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN, NULL), p2m_invalid);
+    check_nothing_mapped(6, 2);
+    CHECK_EQ(map1(d1, 2, 6, MAP_GFN, GNTMAP_host_map | GNTMAP_readonly, &h), GNTST_okay);
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN, NULL), p2m_grant_map_ro);
+    CHECK_EQ(entry(d2, 6)->flags, GTF_permit_access | GTF_readonly | GTF_reading);
+    /* A write mapping while read-mapped: still refused, the pin kept. */
+    CHECK_EQ(map1(d1, 2, 6, MAP_GFN + 1, GNTMAP_host_map, NULL), GNTST_general_error);
+    CHECK_EQ(entry(d2, 6)->flags, GTF_permit_access | GTF_readonly | GTF_reading);
+    CHECK_EQ(unmap1(d1, MAP_GFN, h), GNTST_okay);
+    check_nothing_mapped(6, 2);
+    teardown();
+}
+
+/* Flags, domains, refs and entries as Xen 4.17 judges them; nothing is
+ * left mapped, pinned or referenced after any of them. */
+TEST(map_refused)
+{
+    struct domain *d3;
+
+    setup();
+    d3 = mkdom(3, false);
+    grant(d2, 1, 1, RAM_GFN + 1, GTF_permit_access);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, 0, NULL), GNTST_bad_gntref);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_readonly, NULL), GNTST_bad_gntref);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_device_map, NULL), GNTST_general_error);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_host_map | GNTMAP_device_map, NULL),
+             GNTST_general_error);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_host_map | GNTMAP_application_map, NULL),
+             GNTST_general_error);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_host_map | GNTMAP_contains_pte, NULL),
+             GNTST_general_error);
+    CHECK_EQ(map1(d1, 9, 1, MAP_GFN, GNTMAP_host_map, NULL), GNTST_bad_domain);
+    CHECK_EQ(map1(d1, DOMID_SELF, 1, MAP_GFN, GNTMAP_host_map, NULL), GNTST_bad_domain);
+    CHECK_EQ(map1(d1, 0x7ff0, 1, MAP_GFN, GNTMAP_host_map, NULL), GNTST_bad_domain);
+    CHECK_EQ(map1(d1, 0xffff, 1, MAP_GFN, GNTMAP_host_map, NULL), GNTST_bad_domain);
+    CHECK_EQ(map1(d1, 2, ENTRIES, MAP_GFN, GNTMAP_host_map, NULL), GNTST_bad_gntref);
+    CHECK_EQ(map1(d1, 2, 0xffffffffu, MAP_GFN, GNTMAP_host_map, NULL), GNTST_bad_gntref);
+    /* Granted to someone else, not granted, a transfer entry: refused. */
+    CHECK_EQ(map1(d3, 2, 1, MAP_GFN, GNTMAP_host_map, NULL), GNTST_general_error);
+    CHECK_EQ(map1(d1, 2, 2, MAP_GFN, GNTMAP_host_map, NULL), GNTST_general_error);
+    grant(d2, 3, 1, RAM_GFN + 1, GTF_accept_transfer);
+    CHECK_EQ(map1(d1, 2, 3, MAP_GFN, GNTMAP_host_map, NULL), GNTST_general_error);
+    /* The granted frame not the granter's RAM: bad_page, the flags put back. */
+    grant(d2, 4, 1, HOLE_GFN, GTF_permit_access);
+    CHECK_EQ(map1(d1, 2, 4, MAP_GFN, GNTMAP_host_map, NULL), GNTST_bad_page);
+    CHECK_EQ(entry(d2, 4)->flags, GTF_permit_access);
+    grant(d2, 4, 1, 0xffffffffu, GTF_permit_access);
+    CHECK_EQ(map1(d1, 2, 4, MAP_GFN, GNTMAP_host_map, NULL), GNTST_bad_page);
+    CHECK_EQ(entry(d2, 4)->flags, GTF_permit_access);
+    /* host_addr: the mapper's own RAM, beyond the guest-physical space. */
+    CHECK_EQ(map1(d1, 2, 1, RAM_GFN, GNTMAP_host_map, NULL), GNTST_general_error);
+    CHECK(ktest_log_contains("is not an unmapped guest frame"));
+    CHECK_EQ(p2m_type_at(d1, RAM_GFN, NULL), p2m_ram_rw);
+    CHECK_EQ(map1(d1, 2, 1, 1ULL << 36, GNTMAP_host_map, NULL), GNTST_general_error);
+    CHECK_EQ(map1(d1, 2, 1, (~0ULL) >> PAGE_SHIFT, GNTMAP_host_map, NULL), GNTST_general_error);
+    check_nothing_mapped(1, 1);
+    /* Where a grant is mapped already: refused, the first one intact. */
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_host_map, NULL), GNTST_okay);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_host_map | GNTMAP_readonly, NULL),
+             GNTST_general_error);
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN, NULL), p2m_grant_map_rw);
+    CHECK_EQ(pfn_to_page(ram_mfn(d2, 1))->count, 1);
+    CHECK_EQ(gnttab_nr_mapped(d1), 1);
+    rmdom(d3);
+    rmdom(d1);          /* d1's mapping goes with d1 */
+    CHECK(!page_ref_held(ram_mfn(d2, 1)));
+    rmdom(d2);
+    CHECK_EQ(mm_fix_free_pages(), free_at_start);
+}
+
+TEST(unmap_checks_handle_and_host_addr)
+{
+    struct domain *d3;
+    uint32_t h;
+    struct gnttab_unmap_and_replace r;
+
+    setup();
+    d3 = mkdom(3, false);
+    grant(d2, 1, 1, RAM_GFN + 1, GTF_permit_access);
+    CHECK_EQ(unmap1(d1, MAP_GFN, 0), GNTST_bad_handle);             /* none yet */
+    CHECK_EQ(unmap1(d1, MAP_GFN, 0xffffffffu), GNTST_bad_handle);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_host_map, &h), GNTST_okay);
+    CHECK_EQ(unmap1(d1, MAP_GFN, h + 1), GNTST_bad_handle);         /* free handle */
+    CHECK_EQ(unmap1(d3, MAP_GFN, h), GNTST_bad_handle);             /* not d3's */
+    CHECK_EQ(unmap1(d1, MAP_GFN + 1, h), GNTST_general_error);      /* elsewhere */
+    CHECK_EQ(unmap1(d1, 0, h), GNTST_general_error);
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN, NULL), p2m_grant_map_rw);     /* still mapped */
+    /* unmap_and_replace: a translated caller may not replace (Xen). */
+    r = (struct gnttab_unmap_and_replace){ .host_addr = MAP_GFN << PAGE_SHIFT,
+                                           .new_addr = RAM_GFN << PAGE_SHIFT, .handle = h };
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_unmap_and_replace, &r, 1), 0);
+    CHECK_EQ(r.status, GNTST_general_error);
+    CHECK_EQ(gnttab_nr_mapped(d1), 1);
+    r.new_addr = 0;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_unmap_and_replace, &r, 1), 0);
+    CHECK_EQ(r.status, GNTST_okay);
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN, NULL), p2m_invalid);
+    /* Twice: the handle is gone. */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_unmap_and_replace, &r, 1), 0);
+    CHECK_EQ(r.status, GNTST_bad_handle);
+    CHECK_EQ(unmap1(d1, MAP_GFN, h), GNTST_bad_handle);
+    check_nothing_mapped(1, 1);
+    /* A status unwritable: -EFAULT. */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_unmap_grant_ref, NULL, 1), -EFAULT);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_map_grant_ref, NULL, 1), -EFAULT);
+    rmdom(d3);
+    teardown();
+}
+
+TEST(maptrack_full_is_no_space)
+{
+    uint32_t h[GNTTAB_MAPTRACK_PER_FRAME + 1];
+
+    setup();
+    grant(d2, 1, 1, RAM_GFN + 1, GTF_permit_access);
+    gnttab_set_max_maptrack_frames(d1, 1);
+    for (uint32_t i = 0; i < GNTTAB_MAPTRACK_PER_FRAME; i++)
+        CHECK_EQ(map1(d1, 2, 1, MAP_GFN + i, GNTMAP_host_map | GNTMAP_readonly, &h[i]),
+                 GNTST_okay);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN + 1000, GNTMAP_host_map | GNTMAP_readonly, NULL),
+             GNTST_no_space);
+    CHECK(ktest_log_contains("no maptrack handle left"));
+    CHECK_EQ(pfn_to_page(ram_mfn(d2, 1))->count, GNTTAB_MAPTRACK_PER_FRAME);
+    /* One back, one more. */
+    CHECK_EQ(unmap1(d1, MAP_GFN + 7, h[7]), GNTST_okay);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN + 1000, GNTMAP_host_map | GNTMAP_readonly, &h[7]),
+             GNTST_okay);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN + 1001, GNTMAP_host_map | GNTMAP_readonly, NULL),
+             GNTST_no_space);
+    for (uint32_t i = 0; i < GNTTAB_MAPTRACK_PER_FRAME; i++)
+        CHECK_EQ(unmap1(d1, i == 7 ? MAP_GFN + 1000 : MAP_GFN + i, h[i]), GNTST_okay);
+    check_nothing_mapped(1, 1);
+    /* A domain allowed no maptrack frame maps nothing. */
+    {
+        struct domain *d3 = mkdom(3, false);
+        grant(d2, 2, 3, RAM_GFN + 1, GTF_permit_access);
+        gnttab_set_max_maptrack_frames(d3, 0);
+        CHECK_EQ(map1(d3, 2, 2, MAP_GFN, GNTMAP_host_map, NULL), GNTST_no_space);
+        rmdom(d3);
+    }
+    teardown();
+}
+
+/* Batches of maps and unmaps of any size, through continuations. */
+TEST(map_unmap_batches_continue)
+{
+    enum { N = 600 };
+    struct gnttab_map_grant_ref *m = calloc(N, sizeof(*m));
+    struct gnttab_unmap_grant_ref *u = calloc(N, sizeof(*u));
+    uint32_t restarts;
+
+    setup();
+    grant(d2, 1, 1, RAM_GFN + 1, GTF_permit_access);
+    for (uint32_t i = 0; i < N; i++)
+        m[i] = mkmap(2, 1, MAP_GFN + i, GNTMAP_host_map);
+    m[599].ref = 9999;
+    CHECK_EQ(gnttab_op_all(d1, GNTTABOP_map_grant_ref, m, N, &restarts), 0);
+    CHECK_EQ(restarts, (N - 1) / GNTTAB_OPS_PER_CALL);
+    for (uint32_t i = 0; i < N; i++)
+        CHECK_EQ(m[i].status, i == 599 ? GNTST_bad_gntref : GNTST_okay);
+    CHECK_EQ(gnttab_nr_mapped(d1), N - 1);
+    for (uint32_t i = 0; i < N; i++)
+        u[i] = (struct gnttab_unmap_grant_ref){ .host_addr = m[i].host_addr,
+                                                .handle = m[i].handle, .status = 0x5a5a };
+    CHECK_EQ(gnttab_op_all(d1, GNTTABOP_unmap_grant_ref, u, N, &restarts), 0);
+    CHECK_EQ(restarts, (N - 1) / GNTTAB_OPS_PER_CALL);
+    for (uint32_t i = 0; i < N; i++)
+        CHECK_EQ(u[i].status, i == 599 ? GNTST_bad_handle : GNTST_okay);
+    check_nothing_mapped(1, 1);
+    free(m);
+    free(u);
+    teardown();
+}
+
+/* The mapper destroyed while it maps grants: each is unmapped, its pin
+ * and page reference dropped; the granter can take its pages back. */
+TEST(mapper_destroyed_unmaps_everything)
+{
+    mfn_t a, b;
+
+    setup();
+    a = ram_mfn(d2, 1);
+    b = ram_mfn(d2, 2);
+    grant(d2, 1, 1, RAM_GFN + 1, GTF_permit_access);
+    grant(d2, 2, 1, RAM_GFN + 2, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_host_map, NULL), GNTST_okay);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN + 1, GNTMAP_host_map | GNTMAP_readonly, NULL), GNTST_okay);
+    CHECK_EQ(map1(d1, 2, 2, MAP_GFN + 2, GNTMAP_host_map | GNTMAP_readonly, NULL), GNTST_okay);
+    CHECK_EQ(pfn_to_page(a)->count, 2);
+    CHECK_EQ(pfn_to_page(b)->count, 1);
+    page_puts = 0;
+    rmdom(d1);
+    CHECK_EQ(page_puts, 3);
+    CHECK_EQ(pfn_to_page(a)->count, 0);
+    CHECK_EQ(pfn_to_page(b)->count, 0);
+    CHECK_EQ(entry(d2, 1)->flags, GTF_permit_access);
+    CHECK_EQ(entry(d2, 2)->flags, GTF_permit_access | GTF_readonly);
+    rmdom(d2);
+    CHECK_EQ(mm_fix_free_pages(), free_at_start);
+}
+
+/* The granter destroyed while its frame is mapped: the frame stays (a
+ * page reference), the mapper still reads it, and its unmap still works. */
+TEST(granter_destroyed_while_mapped)
+{
+    uint32_t h;
+    mfn_t granted;
+
+    setup();
+    granted = ram_mfn(d2, 4);
+    fill(ram(d2, 4), 5);
+    grant(d2, 1, 1, RAM_GFN + 4, GTF_permit_access);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_host_map, &h), GNTST_okay);
+    rmdom(d2);                          /* its other frames are freed */
+    CHECK(page_ref_held(granted));
+    CHECK(pfn_to_page(granted)->flags & PGF_ALLOCATED);     /* not freed */
+    CHECK_EQ(p2m_type_at(d1, MAP_GFN, NULL), p2m_grant_map_rw);
+    CHECK_EQ(((uint8_t *)pfn_to_virt(granted))[1], (uint8_t)(5 + 7));
+    CHECK_EQ(unmap1(d1, MAP_GFN, h), GNTST_okay);
+    CHECK(!page_ref_held(granted));
+    CHECK_EQ(gnttab_nr_mapped(d1), 0);
+    page_free(granted, 0);              /* what the zombie's end does */
+    rmdom(d1);
+    CHECK_EQ(mm_fix_free_pages(), free_at_start);
 }
 
 /* ---- add_to_physmap hooks and teardown ----------------------------------------- */

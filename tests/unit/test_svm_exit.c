@@ -74,6 +74,7 @@ static struct {
     bool inj_has_error;
     uint32_t hypercalls;
     uint64_t hypercall_rip;         /* RIP the dispatcher saw */
+    bool hypercall_restart;         /* the dispatcher asks for a continuation */
     uint32_t blocks, crashes, shutdowns, shutdown_reason, dumps;
     char console[64];
     uint32_t console_len;
@@ -139,10 +140,11 @@ int svm_set_xcr0(struct vcpu *v, uint32_t index, uint64_t val)
     return fx.xsetbv_fail ? -EPERM : 0;
 }
 
-void hypercall_dispatch(struct vcpu *v)
+bool hypercall_dispatch(struct vcpu *v)
 {
     fx.hypercalls++;
     fx.hypercall_rip = v->hvm.vmcb->save.rip;
+    return fx.hypercall_restart;
 }
 
 void vcpu_block(struct vcpu *v)
@@ -610,6 +612,24 @@ TEST(ud_vmcall_is_a_hypercall_other_ud_is_reflected)
     CHECK_EQ(fx.hypercalls, 0);
     CHECK_EQ(fx.injections, 1);
     CHECK_EQ(fx.inj_vector, 6);
+}
+
+/* A continuation leaves RIP on the instruction, for VMMCALL and VMCALL. */
+TEST(continued_hypercall_runs_again)
+{
+    setup();
+    code(RIP0, "\x0f\x01\xd9", 3);
+    fx.hypercall_restart = true;
+    exit_with(SVM_EXIT_VMMCALL, 0, 0);
+    CHECK_EQ(fx.hypercalls, 1);
+    CHECK_EQ(vmcb.save.rip, RIP0);
+    setup();
+    code(RIP0, "\x0f\x01\xc1", 3);
+    fx.hypercall_restart = true;
+    exit_with(SVM_EXIT_EXCP_BASE + 6, 0, 0);
+    CHECK_EQ(fx.hypercalls, 1);
+    CHECK_EQ(vmcb.save.rip, RIP0);
+    CHECK_EQ(fx.injections, 0);
 }
 
 /* ---- Fatal exits ----------------------------------------------------------- */

@@ -13,7 +13,12 @@
  *                        (writable) at ref 9 to domain N, waits for N to
  *                        write the reply into B;
  *   role=copier peer=N   copies ref 8 of domain N, checks the pattern, is
- *                        refused a write to it, writes the reply to ref 9.
+ *                        refused a write to it; maps ref 8 read-only and
+ *                        reads the pattern, is refused a writable mapping
+ *                        of it, maps ref 9 writable and writes through it
+ *                        (checked by copying ref 9 back), unmaps both (a
+ *                        second unmap is refused), copies ref 8 in one
+ *                        batch of 3000 ops, writes the reply to ref 9.
  * Without role= only the self tests run (also on Xen 4.17 as dom0).
  */
 #include <public/grant_table.h>
@@ -31,11 +36,15 @@ const char test_title[] = "gnttab";
 #define REF_INVALID     10u
 #define REF_OTHER       11u
 #define WAIT_TRIES      200000u
+#define MAP_AT          16u     /* grant mappings: pages 16.. of the table's slot */
+#define BATCH           3000u
 
 static uint8_t page_a[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t page_b[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t page_c[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t frame_list[4];
+static struct gnttab_copy batch[BATCH];
+static uint64_t table_gpa;
 
 static struct grant_entry_v1 *table;    /* frame 0 (and 1 after it) */
 static domid_t self_id;
@@ -145,6 +154,7 @@ static void test_map_table(void)
     struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 2 };
     long rc;
 
+    table_gpa = gpa;
     table = window_map(0, gpa);
     rc = map_frame(0, gpa / PAGE_SIZE);
     CHECK(rc == 0, "add_to_physmap grant frame 0: %ld", rc);
@@ -319,6 +329,109 @@ static void run_granter(domid_t peer)
     printf("granter: d%u wrote its reply through ref 9\n", peer);
 }
 
+/* ---- Grant mappings (GNTMAP_host_map at an unbacked gfn) ------------------------ */
+
+/* Map at gpa; at_page(n): page n of the table's unbacked slot. */
+static uint64_t at_page(uint32_t n)
+{
+    return table_gpa + n * PAGE_SIZE;
+}
+
+static int16_t map1(domid_t dom, grant_ref_t ref, uint64_t gpa, uint32_t flags, uint32_t *h)
+{
+    struct gnttab_map_grant_ref m = {
+        .host_addr = gpa, .flags = flags, .ref = ref, .dom = dom,
+        .status = 99,
+    };
+    long rc = GT_OP(GNTTABOP_map_grant_ref, &m, 1);
+
+    CHECK(rc == 0, "map_grant_ref: rc %ld", rc);
+    *h = m.handle;
+    return m.status;
+}
+
+static int16_t unmap1(uint64_t gpa, uint32_t h)
+{
+    struct gnttab_unmap_grant_ref u = {
+        .host_addr = gpa, .handle = h, .status = 99,
+    };
+    long rc = GT_OP(GNTTABOP_unmap_grant_ref, &u, 1);
+
+    CHECK(rc == 0, "unmap_grant_ref: rc %ld", rc);
+    return u.status;
+}
+
+static void map_peer(domid_t peer)
+{
+    const uint8_t *ro = (const uint8_t *)table + MAP_AT * PAGE_SIZE;
+    uint8_t *rw = (uint8_t *)table + (MAP_AT + 1) * PAGE_SIZE;
+    uint64_t c = gfn_of(page_c);
+    uint32_t hr, hw, h;
+
+    expect_status("map the peer's ref 8 read-only", map1(peer, REF_A, at_page(MAP_AT),
+                  GNTMAP_host_map | GNTMAP_readonly, &hr), GNTST_okay);
+    for (uint32_t i = 0; i < PAGE_SIZE; i++)
+        if (ro[i] != (uint8_t)(i ^ 0xa5)) {
+            test_fail("mapped peer byte %u is %x", i, ro[i]);
+            break;
+        }
+    expect_status("map the peer's read-only ref 8 writable",
+                  map1(peer, REF_A, at_page(MAP_AT + 2), GNTMAP_host_map, &h),
+                  GNTST_general_error);
+    expect_status("map over a mapped grant",
+                  map1(peer, REF_B, at_page(MAP_AT), GNTMAP_host_map, &h), GNTST_general_error);
+    expect_status("map over own RAM", map1(peer, REF_B, gfn_of(page_c) * PAGE_SIZE,
+                  GNTMAP_host_map, &h), GNTST_general_error);
+    expect_status("map with device_map", map1(peer, REF_B, at_page(MAP_AT + 1),
+                  GNTMAP_host_map | GNTMAP_device_map, &h), GNTST_general_error);
+    expect_status("map the peer's ref 9 writable", map1(peer, REF_B, at_page(MAP_AT + 1),
+                  GNTMAP_host_map, &hw), GNTST_okay);
+    for (uint32_t i = 0; i < PAGE_SIZE / 2; i++)
+        rw[i] = 0x66;
+    memset(page_c, 0, PAGE_SIZE);
+    expect_status("copy the peer's ref 9 back", copy1(GNTCOPY_source_gref, REF_B, peer, 0, c,
+                  DOMID_SELF, 0, PAGE_SIZE), GNTST_okay);
+    CHECK(page_c[0] == 0x66 && page_c[PAGE_SIZE / 2 - 1] == 0x66 && page_c[PAGE_SIZE / 2] == 0,
+          "write through the mapping: %x %x %x", page_c[0], page_c[PAGE_SIZE / 2 - 1],
+          page_c[PAGE_SIZE / 2]);
+    expect_status("unmap at the wrong address", unmap1(at_page(MAP_AT), hw),
+                  GNTST_general_error);
+    expect_status("unmap ref 9", unmap1(at_page(MAP_AT + 1), hw), GNTST_okay);
+    expect_status("unmap ref 8", unmap1(at_page(MAP_AT), hr), GNTST_okay);
+    expect_status("unmap ref 8 again", unmap1(at_page(MAP_AT), hr), GNTST_bad_handle);
+    expect_status("unmap a handle never given", unmap1(at_page(MAP_AT), 123456),
+                  GNTST_bad_handle);
+    printf("copier: mapped refs 8 (ro) and 9 (rw), data both ways, unmapped\n");
+}
+
+/* One hypercall, many ops: Keel continues it; each op gets its status. */
+static void copy_batch_from_peer(domid_t peer)
+{
+    long rc;
+
+    memset(page_c, 0, PAGE_SIZE);
+    for (uint32_t i = 0; i < BATCH; i++)
+        batch[i] = (struct gnttab_copy){
+            .source = { .u.ref = REF_A, .domid = peer, .offset = (uint16_t)(i % PAGE_SIZE) },
+            .dest = { .u.gmfn = gfn_of(page_c), .domid = DOMID_SELF,
+                      .offset = (uint16_t)(i % PAGE_SIZE) },
+            .len = 1, .flags = GNTCOPY_source_gref, .status = 99,
+        };
+    rc = GT_OP(GNTTABOP_copy, batch, BATCH);
+    CHECK(rc == 0, "copy batch of %u: rc %ld", BATCH, rc);
+    for (uint32_t i = 0; i < BATCH; i++)
+        if (batch[i].status != GNTST_okay) {
+            test_fail("batch op %u: status %d", i, batch[i].status);
+            break;
+        }
+    for (uint32_t i = 0; i < BATCH; i++)
+        if (page_c[i] != (uint8_t)(i ^ 0xa5)) {
+            test_fail("batch byte %u is %x", i, page_c[i]);
+            break;
+        }
+    printf("copier: a batch of %u copies done\n", BATCH);
+}
+
 static void run_copier(domid_t peer)
 {
     uint64_t c = gfn_of(page_c);
@@ -343,6 +456,8 @@ static void run_copier(domid_t peer)
                   GNTST_permission_denied);
     expect_status("peer ref beyond its table", copy1(GNTCOPY_source_gref, 1u << 30, peer, 0, c,
                   DOMID_SELF, 0, 16), GNTST_bad_gntref);
+    map_peer(peer);
+    copy_batch_from_peer(peer);
     memset(page_c, 0x77, PAGE_SIZE);
     expect_status("reply into the peer's ref 9", copy1(GNTCOPY_dest_gref, c, DOMID_SELF, 0,
                   REF_B, peer, 0, PAGE_SIZE), GNTST_okay);

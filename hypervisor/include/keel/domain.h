@@ -47,6 +47,9 @@ struct vcpu {
     struct vcpu *runq_next;     /* run queue link */
     bool on_cpu;                /* taken off its run queue to run (runq lock) */
     uint64_t exits;             /* VM exits taken, for statistics */
+    bool is_initialised;        /* has a state to start from (a CPU record
+                                   loaded by sethvmcontext): an unpause
+                                   runs it; cleared for every vCPU by a load */
     struct hvm_vcpu hvm;        /* the arch part: VMCB, registers, ASID */
     /* vcpu_op state (common/vcpu_op.c, vcpu_timer.c; keel/vcpu_timer.h) */
     struct vcpu_info *vcpu_info; /* registered vcpu_info (host pointer into
@@ -60,6 +63,9 @@ struct vcpu {
     spinlock_t runstate_lock;   /* runstate and runstate_guest */
     struct vcpu_runstate_info runstate;
     uint64_t runstate_guest;    /* guest VA of the registered copy, or 0 */
+    /* hypercall continuation (common/hypercall.c) */
+    bool hcall_preempted;       /* the handler asked to be run again ... */
+    uint64_t hcall_args[5];     /* ... with these arguments */
 };
 
 struct domain {
@@ -161,6 +167,10 @@ struct domain *domain_by_id(uint16_t domid);
  * be torn down meanwhile (check is_dying under their locks). */
 struct domain *domain_get(domid_t domid);
 void domain_put(struct domain *d);
+
+/* Drop a reference on another domain's frame (page_ref_put); every holder
+ * of such a reference (a grant or foreign mapping) drops it this way. */
+void domain_page_put(mfn_t mfn);
 uint32_t domains_alive(void);
 
 /* Console output of a guest: buffered per line, printed as "(dN) line". */

@@ -75,6 +75,18 @@ DOMCTL_HANDLER(domctl_gettscinfo);
 DOMCTL_HANDLER(domctl_get_paging_mempool_size);
 DOMCTL_HANDLER(domctl_set_paging_mempool_size);
 
+/* HVM save records (arch/x86/hvm/hvm_domctl.c): a null buffer asks the
+ * size; get -ENOSPC below it; set takes at most that plus 64 KiB
+ * (-ENOMEM); -EINVAL on oneself. */
+long domctl_gethvmcontext(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
+                          bool *copyback);
+long domctl_sethvmcontext(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
+                          bool *copyback);
+/* One record: a null buffer asks its length (bufsz); -ENOBUFS if bufsz is
+ * short; else hvm_save_one()'s errors. */
+long domctl_gethvmcontext_partial(struct vcpu *caller, struct domain *d,
+                                  struct xen_domctl *op, bool *copyback);
+
 /* ---- sysctl handlers -------------------------------------------------- */
 
 #define SYSCTL_HANDLER(name) \

@@ -52,4 +52,10 @@
 #define ETIMEDOUT 110
 #endif
 
+/* Xen's value; Keel-internal only: a handler asking to be run again
+ * (hypercall_create_continuation), never returned to a guest. */
+#ifndef ERESTART
+#define ERESTART 85
+#endif
+
 #endif

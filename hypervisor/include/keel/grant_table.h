@@ -4,7 +4,9 @@
  * struct grant_entry_v1 lives in Keel-owned frames (owner DOMID_KEEL) that
  * the guest maps with XENMEM_add_to_physmap(XENMAPSPACE_grant_table); the
  * table starts with GNTTAB_INIT_FRAMES and grows on demand, through
- * add_to_physmap or setup_table, up to GNTTAB_MAX_FRAMES.
+ * add_to_physmap or setup_table, up to GNTTAB_MAX_FRAMES.  A domain maps
+ * another's grants into its own p2m (GNTTABOP_map_grant_ref) and tracks
+ * each mapping by a handle in its maptrack.
  */
 #ifndef KEEL_GRANT_TABLE_H
 #define KEEL_GRANT_TABLE_H
@@ -14,8 +16,14 @@
 
 #define GNTTAB_INIT_FRAMES  1u      /* as Xen 4.17 */
 #define GNTTAB_MAX_FRAMES   32u     /* Xen's default is 64: 16384 refs here */
-#define GNTTAB_MAX_BATCH    1024u   /* copy ops per hypercall (no continuations) */
 #define GNTTAB_GFN_NONE     (~(gfn_t)0)
+/* Maptrack: the handles a domain may hold for its mappings of others'
+ * grants, counted in frames of Xen's 8-byte entries as Xen's
+ * max_maptrack_frames is (Keel keeps its own, larger, entries). */
+#define GNTTAB_MAPTRACK_FRAMES      1024u   /* as Xen 4.17's default */
+#define GNTTAB_MAPTRACK_PER_FRAME   512u
+/* Ops of a batch (copy, map, unmap) done before a continuation. */
+#define GNTTAB_OPS_PER_CALL         256u
 
 struct domain;
 
@@ -23,8 +31,17 @@ struct domain;
 int gnttab_domain_init(struct domain *d);
 
 /* At teardown, before the domain's p2m and memory go: no new operation
- * reaches the table, those under way end, then its frames are freed. */
+ * reaches the table, those under way end, every grant the domain still
+ * maps is unmapped (pin and page reference dropped), then its frames are
+ * freed. */
 void gnttab_domain_destroy(struct domain *d);
+
+/* The domain's maptrack limit in frames (createdomain's
+ * max_maptrack_frames), before it maps anything; 0 lets it map nothing. */
+void gnttab_set_max_maptrack_frames(struct domain *d, uint32_t frames);
+
+/* Mappings of others' grants the domain holds now (for tests and logs). */
+uint32_t gnttab_nr_mapped(struct domain *d);
 
 /* For add_to_physmap: grow d's table to hold frame idx (v1 has no status
  * frames), then give its mfn and the gfn it is mapped at now (or

@@ -16,7 +16,23 @@ struct vcpu;
 
 typedef long (*hypercall_fn_t)(struct vcpu *v, const uint64_t args[5]);
 
-void hypercall_dispatch(struct vcpu *v);
+/* true when the handler asked to be run again (a continuation): the
+ * caller (arch exit code) then leaves the guest's RIP on the hypercall
+ * instruction, so the guest re-executes it with the new arguments the
+ * dispatcher wrote to its registers; RAX keeps the hypercall number. */
+bool hypercall_dispatch(struct vcpu *v);
+
+/* Continuations, for handlers with long batches: having done part of the
+ * work, a handler calls hypercall_create_continuation with the arguments
+ * that describe what is left (for a batch: the handle advanced past the
+ * ops done, the count reduced) and returns its result, -ERESTART.  The
+ * guest sees nothing but the hypercall taking longer (and its argument
+ * registers changed, which Xen's guests expect).  hypercall_preempt_check
+ * says whether to stop now: a softirq is pending on this CPU (a timer, a
+ * reschedule).  Handlers also stop after a bounded amount of work of
+ * their own, so one hypercall never holds a CPU for long. */
+long hypercall_create_continuation(struct vcpu *v, const uint64_t args[5]);
+bool hypercall_preempt_check(void);
 
 /* The guest wrote the hypercall-page MSR: fill the page at gpa (low 12
  * bits: page index, must be 0).  0, or -EPERM for a #GP. */

@@ -233,6 +233,15 @@ struct xen_domctl_hvmcontext {
     XEN_GUEST_HANDLE(uint8_t) buffer;
 };
 
+/* XEN_DOMCTL_gethvmcontext_partial: one record, (type, instance), without
+ * its descriptor; a null buffer returns its length in bufsz. */
+struct xen_domctl_hvmcontext_partial {
+    uint32_t type;
+    uint32_t instance;
+    uint64_t bufsz;                     /* in: room; out: record length */
+    XEN_GUEST_HANDLE(uint8_t) buffer;
+};
+
 /* XEN_DOMCTL_get_cpu_policy / set_cpu_policy.  nr_* are in/out: room in the
  * arrays, then entries written.  On a rejected set, err_* name the first
  * leaf, subleaf or MSR at fault (XEN_CPUID_INPUT_UNUSED otherwise). */
@@ -360,6 +369,7 @@ struct xen_domctl {
         struct xen_domctl_settimeoffset settimeoffset;
         struct xen_domctl_tsc_info tsc_info;
         struct xen_domctl_hvmcontext hvmcontext;
+        struct xen_domctl_hvmcontext_partial hvmcontext_partial;
         struct xen_domctl_cpu_policy cpu_policy;
         struct xen_domctl_paging_mempool paging_mempool;
         uint8_t pad[128];              /* fixes the union's size */

@@ -16,6 +16,7 @@
 #include <keel/lib.h>
 #include <keel/spinlock.h>
 #include <keel/timer.h>
+#include <public/arch-x86/hvm/save.h>
 
 enum { LVT_TIMER, LVT_THERM, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR };
 
@@ -922,5 +923,147 @@ void vlapic_set_cr8(struct vlapic *vl, uint8_t cr8)
     unsigned long flags = spin_lock_irqsave(&vl->lock);
 
     vl->tpr = (uint32_t)(cr8 & 0xf) << 4;
+    spin_unlock_irqrestore(&vl->lock, flags);
+}
+
+/* ---- Save records (Xen's LAPIC and LAPIC_REGS) -------------------------- */
+
+static void put_reg(uint8_t *page, uint32_t off, uint32_t val)
+{
+    memcpy(page + off, &val, sizeof(val));
+}
+
+static uint32_t get_reg(const uint8_t *page, uint32_t off)
+{
+    uint32_t val;
+
+    memcpy(&val, page + off, sizeof(val));
+    return val;
+}
+
+void vlapic_save_hidden(struct vlapic *vl, struct hvm_hw_lapic *h)
+{
+    unsigned long flags = spin_lock_irqsave(&vl->lock);
+
+    memset(h, 0, sizeof(*h));
+    h->apic_base_msr = vl->apic_base;
+    h->disabled = (vlapic_hw_enabled(vl) ? 0 : VLAPIC_HW_DISABLED) |
+                  (vlapic_sw_enabled(vl) ? 0 : VLAPIC_SW_DISABLED);
+    h->timer_divisor = (uint32_t)(tick_ns(vl->tdcr) / VLAPIC_BUS_NS_PER_TICK);
+    h->tdt_msr = vl->tsc_deadline;
+    spin_unlock_irqrestore(&vl->lock, flags);
+}
+
+int vlapic_check_hidden(const struct vlapic *vl, const struct hvm_hw_lapic *h)
+{
+    uint64_t addr_mask = ((1ULL << vl->maxphyaddr) - 1) & ~0xfffULL;
+    uint64_t valid = addr_mask | VLAPIC_BASE_BSP | VLAPIC_BASE_EXTD | VLAPIC_BASE_EN;
+    uint64_t bsp = vl->vcpu_id == 0 ? VLAPIC_BASE_BSP : 0;
+
+    if ((h->apic_base_msr & ~valid) || mode_of(h->apic_base_msr) == MODE_INVALID ||
+        (h->apic_base_msr & VLAPIC_BASE_BSP) != bsp ||
+        (h->disabled & ~(VLAPIC_HW_DISABLED | VLAPIC_SW_DISABLED)))
+        return -EINVAL;
+    return 0;
+}
+
+int vlapic_load_hidden(struct vlapic *vl, const struct hvm_hw_lapic *h)
+{
+    unsigned long flags;
+
+    if (vlapic_check_hidden(vl, h))
+        return -EINVAL;
+    flags = spin_lock_irqsave(&vl->lock);
+    set_base(vl, h->apic_base_msr);
+    if (vlapic_x2apic_mode(vl))
+        store32(&vl->ldr, x2apic_ldr(vl->vcpu_id));
+    vl->tsc_deadline = h->tdt_msr;      /* armed by vlapic_load_regs */
+    spin_unlock_irqrestore(&vl->lock, flags);
+    return 0;
+}
+
+void vlapic_save_regs(struct vlapic *vl, struct hvm_hw_lapic_regs *r)
+{
+    unsigned long flags = spin_lock_irqsave(&vl->lock);
+    uint8_t *p = r->data;
+
+    memset(r, 0, sizeof(*r));
+    put_reg(p, APIC_REG_ID, vlapic_x2apic_mode(vl) ? vl->vcpu_id : vl->id);
+    put_reg(p, APIC_REG_VERSION, VLAPIC_VERSION);
+    put_reg(p, APIC_REG_TPR, vl->tpr);
+    put_reg(p, APIC_REG_APR, apr_locked(vl));
+    put_reg(p, APIC_REG_PPR, ppr_locked(vl));
+    put_reg(p, APIC_REG_LDR, current_ldr(vl));
+    put_reg(p, APIC_REG_DFR, vl->dfr);
+    put_reg(p, APIC_REG_SVR, vl->svr);
+    for (uint32_t i = 0; i < 8; i++) {
+        put_reg(p, APIC_REG_ISR + i * 0x10, vl->isr[i]);
+        put_reg(p, APIC_REG_TMR + i * 0x10, vl->tmr[i]);
+        put_reg(p, APIC_REG_IRR + i * 0x10, vl->irr[i]);
+    }
+    put_reg(p, APIC_REG_ESR, vl->esr);
+    put_reg(p, APIC_REG_ICR_LOW, vl->icr_low);
+    put_reg(p, APIC_REG_ICR_HIGH, vl->icr_high);
+    for (uint32_t i = 0; i < VLAPIC_NR_LVT; i++)
+        put_reg(p, APIC_REG_LVT_TIMER + i * 0x10, vl->lvt[i]);
+    put_reg(p, APIC_REG_TMICT, vl->tmict);
+    put_reg(p, APIC_REG_TMCCT, timer_current_count(vl, NOW()));
+    put_reg(p, APIC_REG_TDCR, vl->tdcr);
+    spin_unlock_irqrestore(&vl->lock, flags);
+}
+
+/* The timer from the loaded registers: the count goes on from TMCCT. */
+static void timer_reload_locked(struct vlapic *vl, uint32_t tmcct)
+{
+    timer_disarm_locked(vl);
+    vl->timer_start = vl->timer_period = vl->timer_deadline = 0;
+    if (timer_mode(vl) == VLAPIC_LVT_TIMER_TSCDEADLINE) {
+        vl->tmict = 0;
+        if (vl->tsc_deadline && vlapic_hw_enabled(vl))
+            timer_arm_locked(vl, vl->ops->guest_tsc_to_ns(vl->ctx, vl->tsc_deadline));
+        return;
+    }
+    vl->tsc_deadline = 0;
+    if (vl->tmict == 0)
+        return;
+    if (tmcct > vl->tmict)
+        tmcct = vl->tmict;
+    if (tmcct == 0 && timer_mode(vl) == VLAPIC_LVT_TIMER_PERIODIC)
+        tmcct = vl->tmict;
+    timer_start_locked(vl, NOW(), tmcct);   /* count 0: expired, not armed */
+}
+
+void vlapic_load_regs(struct vlapic *vl, const struct hvm_hw_lapic_regs *r)
+{
+    unsigned long flags = spin_lock_irqsave(&vl->lock);
+    const uint8_t *p = r->data;
+
+    vl->tpr = get_reg(p, APIC_REG_TPR) & 0xff;
+    store32(&vl->ldr, vlapic_x2apic_mode(vl) ? x2apic_ldr(vl->vcpu_id) :
+                                                get_reg(p, APIC_REG_LDR) & 0xff000000u);
+    store32(&vl->dfr, get_reg(p, APIC_REG_DFR) | 0x0fffffffu);
+    store32(&vl->svr, get_reg(p, APIC_REG_SVR) & SVR_WRITABLE);
+    for (uint32_t i = 0; i < 8; i++) {
+        vl->isr[i] = get_reg(p, APIC_REG_ISR + i * 0x10);
+        vl->tmr[i] = get_reg(p, APIC_REG_TMR + i * 0x10);
+        vl->irr[i] = get_reg(p, APIC_REG_IRR + i * 0x10);
+    }
+    vl->isr[0] &= 0xffff0000u;          /* vectors 0-15 are never accepted */
+    vl->tmr[0] &= 0xffff0000u;
+    vl->irr[0] &= 0xffff0000u;
+    vl->esr = get_reg(p, APIC_REG_ESR) & 0xffu;
+    vl->esr_pending = 0;
+    vl->icr_low = get_reg(p, APIC_REG_ICR_LOW) & ICR_LOW_WRITABLE;
+    vl->icr_high = get_reg(p, APIC_REG_ICR_HIGH);
+    if (!vlapic_x2apic_mode(vl))
+        vl->icr_high &= 0xff000000u;
+    for (uint32_t i = 0; i < VLAPIC_NR_LVT; i++) {
+        vl->lvt[i] = get_reg(p, APIC_REG_LVT_TIMER + i * 0x10) & lvt_writable[i];
+        if (!vlapic_sw_enabled(vl))
+            vl->lvt[i] |= VLAPIC_LVT_MASKED;
+    }
+    vl->tmict = get_reg(p, APIC_REG_TMICT);
+    vl->tdcr = get_reg(p, APIC_REG_TDCR) & TDCR_WRITABLE;
+    timer_reload_locked(vl, get_reg(p, APIC_REG_TMCCT));
     spin_unlock_irqrestore(&vl->lock, flags);
 }

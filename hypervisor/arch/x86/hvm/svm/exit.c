@@ -159,11 +159,16 @@ static void handle_ioio(struct vcpu *v)
     vmcb->ctl.int_state &= ~1u;
 }
 
+/* A continued hypercall (keel/hypercall.h) leaves RIP on the instruction,
+ * so the guest executes it again with its new arguments. */
 static void handle_vmmcall(struct vcpu *v)
 {
+    uint64_t rip = v->hvm.vmcb->save.rip;
+
     if (!svm_skip_instruction(v, SVM_INSN_VMMCALL))
         return;
-    hypercall_dispatch(v);
+    if (hypercall_dispatch(v))
+        v->hvm.vmcb->save.rip = rip;
 }
 
 /* #UD: an Intel VMCALL (0f 01 c1) is a hypercall too; anything else is the
@@ -177,7 +182,8 @@ static void handle_ud(struct vcpu *v)
         bytes[0] == 0x0f && bytes[1] == 0x01 && bytes[2] == 0xc1) {
         s->rip += 3;
         v->hvm.vmcb->ctl.int_state &= ~1u;
-        hypercall_dispatch(v);
+        if (hypercall_dispatch(v))
+            s->rip -= 3;                    /* a continuation: run it again */
         return;
     }
     svm_inject_ud(v);

@@ -178,10 +178,7 @@ int hvm_vcpu_init(struct vcpu *v)
     v->hvm.vmcb->ctl.np_ctl = 1;
     v->hvm.vmcb->ctl.n_cr3 = p2m_root_maddr(&v->domain->p2m);
     v->hvm.vmcb->save.g_pat = 0x0007040600070406ULL;    /* the reset PAT */
-    /* The legacy image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
-    *(uint16_t *)v->hvm.fpu_area = 0x37f;
-    *(uint32_t *)((uint8_t *)v->hvm.fpu_area + 24) = 0x1f80;
-    v->hvm.fpu_saved = true;
+    svm_fpu_set_legacy(v, NULL);
     hvm_vlapic_init(v);
     return 0;
 }
@@ -252,9 +249,54 @@ void hvm_vcpu_set_real_mode_entry(struct vcpu *v, uint8_t vector)
     s->dr6 = 0xffff0ff0;
     s->dr7 = 0x400;
     memset(&v->hvm.regs, 0, sizeof(v->hvm.regs));
-    v->hvm.nmi_blocked = false;                     /* a fresh CPU */
-    v->hvm.vmcb->ctl.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
-    v->hvm.vmcb->ctl.int_state = 0;
+    svm_clear_events(v);                            /* a fresh CPU */
+}
+
+void svm_clear_events(struct vcpu *v)
+{
+    struct vmcb_control *c = &v->hvm.vmcb->ctl;
+
+    v->hvm.pending_event = 0;
+    v->hvm.nmi_pending = false;
+    v->hvm.nmi_blocked = false;
+    c->intercept_misc1 &= ~(SVM_INTERCEPT_IRET | SVM_INTERCEPT_VINTR);
+    c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR);
+    c->int_state = 0;
+    c->exitintinfo = 0;
+    c->eventinj = 0;
+}
+
+/* The FXSAVE layout's first 512 bytes lead both FXSAVE and XSAVE images;
+ * an XSAVE image's header (XSTATE_BV) follows at 512. */
+#define FXSAVE_FCW          0
+#define FXSAVE_MXCSR        24
+#define XSAVE_XSTATE_BV     512
+
+void svm_fpu_set_legacy(struct vcpu *v, const uint8_t *img)
+{
+    uint8_t *area = v->hvm.fpu_area;
+    uint16_t fcw = 0x37f;
+    uint32_t mxcsr = 0x1f80;
+    uint64_t bv = 0;
+
+    memset(area, 0, 512);
+    if (img) {
+        memcpy(area, img, 512);
+        bv = v->hvm.xcr0 & (XCR0_X87 | XCR0_SSE);   /* XRSTOR takes them */
+    } else {                                    /* the reset state */
+        memcpy(area + FXSAVE_FCW, &fcw, sizeof(fcw));
+        memcpy(area + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+    }
+    if (xsave_mask) {
+        memset(area + XSAVE_XSTATE_BV, 0, 64);
+        memcpy(area + XSAVE_XSTATE_BV, &bv, sizeof(bv));
+    }
+    v->hvm.fpu_saved = true;
+}
+
+void svm_fpu_get_legacy(struct vcpu *v, uint8_t img[512])
+{
+    memcpy(img, v->hvm.fpu_area, 512);
 }
 
 #define EXITINTINFO_VALID   (1ULL << 31)

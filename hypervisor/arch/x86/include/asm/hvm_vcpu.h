@@ -76,6 +76,19 @@ void hvm_p2m_flush(struct p2m *p2m);
 void hvm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx);
 /* After INIT and a STARTUP IPI: real mode at vector << 12, as on hardware. */
 void hvm_vcpu_set_real_mode_entry(struct vcpu *v, uint8_t vector);
+/*
+ * CPU save records (svm/ctx.c), for arch/x86/hvm/hvm_save.c.  get: every
+ * field Keel keeps (DR0-3 are not: 0); the guest TSC is host_tsc plus v's
+ * offset.  set: load a record the caller has checked into a vCPU that does
+ * not run, so that its next entry resumes there: no interrupt shadow, no
+ * NMI blocked, the record's pending event (if any) delivered first, the
+ * guest TSC reading c->tsc at host_tsc.  PAT: the guest's IA32_PAT.
+ */
+struct hvm_hw_cpu;
+void hvm_vcpu_get_cpu_ctxt(struct vcpu *v, struct hvm_hw_cpu *c, uint64_t host_tsc);
+void hvm_vcpu_set_cpu_ctxt(struct vcpu *v, const struct hvm_hw_cpu *c, uint64_t host_tsc);
+uint64_t hvm_vcpu_get_pat(struct vcpu *v);
+void hvm_vcpu_set_pat(struct vcpu *v, uint64_t pat);
 /* Run v until it must be rescheduled (blocked, preempted, shut down). */
 void hvm_vcpu_run(struct vcpu *v);
 void hvm_vcpu_save_fpu(struct vcpu *v);

@@ -251,6 +251,28 @@ void vlapic_set_cr8(struct vlapic *vl, uint8_t cr8);
 /* The vCPU moved to cpu: its APIC timer follows (also done on each arm). */
 void vlapic_migrate_timer(struct vlapic *vl, unsigned int cpu);
 
+/*
+ * Save records (arch/x86/hvm/hvm_save.c), Xen's LAPIC and LAPIC_REGS.  The
+ * register page holds each register at its xAPIC offset; TMCCT is the
+ * count left.  Loading takes what a register write would (read-only
+ * registers -- ID, version, PPR, APR -- are Keel's own; vectors 0-15
+ * dropped) and restarts the timer from TMCCT, or at IA32_TSC_DEADLINE
+ * (from the LAPIC record, so load that first).  vlapic_check_hidden (and
+ * vlapic_load_hidden, which then applies it): 0, or -EINVAL for an APIC
+ * base no WRMSR could set, a BSP flag not this vCPU's, or unknown
+ * 'disabled' bits ('disabled' and 'timer_divisor' are otherwise derived,
+ * from the base and SVR, and TDCR).
+ */
+#define VLAPIC_HW_DISABLED                1u
+#define VLAPIC_SW_DISABLED                2u
+struct hvm_hw_lapic;
+struct hvm_hw_lapic_regs;
+void vlapic_save_hidden(struct vlapic *vl, struct hvm_hw_lapic *h);
+int vlapic_check_hidden(const struct vlapic *vl, const struct hvm_hw_lapic *h);
+int vlapic_load_hidden(struct vlapic *vl, const struct hvm_hw_lapic *h);
+void vlapic_save_regs(struct vlapic *vl, struct hvm_hw_lapic_regs *r);
+void vlapic_load_regs(struct vlapic *vl, const struct hvm_hw_lapic_regs *r);
+
 /* Mode queries (lock-free snapshots). */
 bool vlapic_hw_enabled(const struct vlapic *vl);
 bool vlapic_sw_enabled(const struct vlapic *vl);

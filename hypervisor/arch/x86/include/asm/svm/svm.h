@@ -41,6 +41,17 @@ size_t svm_fetch_insn(struct vcpu *v, uint8_t bytes[15]);
 bool svm_skip_insn(struct vcpu *v, const char *insn, uint8_t len);
 #define svm_skip_instruction(v, insn) svm_skip_insn((v), insn, sizeof(insn) - 1)
 
+/* No event pending, being delivered or blocked (NMI until IRET), no
+ * interrupt shadow: as a CPU after reset. */
+void svm_clear_events(struct vcpu *v);
+
+/* The FXSAVE (legacy) 512 bytes of a vCPU's FPU image while it does not
+ * run; set: img NULL for the reset state (FCW 0x37f, MXCSR 0x1f80), else
+ * img, whose MXCSR the caller has checked (XRSTOR faults on reserved
+ * bits), and XRSTOR will take x87 and SSE state from it. */
+void svm_fpu_get_legacy(struct vcpu *v, uint8_t img[512]);
+void svm_fpu_set_legacy(struct vcpu *v, const uint8_t *img);
+
 /* XSETBV: 0, or -EPERM for a #GP. */
 int svm_set_xcr0(struct vcpu *v, uint32_t index, uint64_t val);
 
