@@ -214,7 +214,7 @@ static long fuzz_hvm_op(void)
     return hypercall5(__HYPERVISOR_hvm_op, pick(cmds, ARRAY_SIZE(cmds)), ptr_arg(64), 0, 0, 0);
 }
 
-/* Hypercalls Keel does not implement, and numbers beyond the table. */
+/* Hypercalls Keel does not implement, dom0-only ones, and numbers beyond the table. */
 static long fuzz_other(void)
 {
     static const uint64_t numbers[] = {

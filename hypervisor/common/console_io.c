@@ -8,6 +8,7 @@
  */
 #include <asm/hvm_vcpu.h>
 #include <keel/console.h>
+#include <keel/access.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
 #include <keel/hypercall.h>
@@ -64,7 +65,7 @@ long do_console_io(struct vcpu *v, const uint64_t args[5])
         return 0;
     case CONSOLEIO_read: {
         uint32_t n;
-        if (!v->domain->privileged)
+        if (access_privileged(v->domain))
             return -EPERM;
         n = console_input_read(chunk, (uint32_t)MIN(count, sizeof(chunk)));
         if (n && copy_to_guest(v, gva, chunk, n) < 0)

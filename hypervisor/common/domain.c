@@ -105,6 +105,7 @@ struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus
     d->privileged = privileged;
     d->max_pages = max_pages;
     d->nr_vcpus = nr_vcpus;
+    d->sched_weight = CREDIT2_DEFAULT_WEIGHT;
     d->live_vcpus = nr_vcpus;
     d->hypercall_page_gfn = ~0ULL;
     spin_lock_init(&d->lock, "domain", 0);

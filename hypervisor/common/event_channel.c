@@ -8,6 +8,7 @@
  * Error codes follow Xen 4.17's for the same guest input.
  */
 #include <asm/hvm_vcpu.h>
+#include <keel/access.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
 #include <keel/event.h>
@@ -287,7 +288,7 @@ static long target_domain(struct vcpu *v, domid_t domid, struct domain **out)
     d = domain_by_id(domid);
     if (!d || !d->evtchn)
         return -ESRCH;
-    if (!v->domain->privileged)
+    if (access_other_domain(v->domain, d))
         return -EPERM;
     *out = d;
     return 0;

@@ -45,6 +45,7 @@
  */
 #include <asm/hvm_vcpu.h>
 #include <asm/processor.h>
+#include <keel/access.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
 #include <keel/grant_table.h>
@@ -804,7 +805,7 @@ static int16_t query_target(struct vcpu *v, domid_t domid, struct grant_table **
     *out = NULL;
     if (!gt)
         return GNTST_bad_domain;
-    if (gt->d != v->domain && !v->domain->privileged) {
+    if (access_other_domain(v->domain, gt->d)) {
         table_put(gt);
         return GNTST_permission_denied;
     }

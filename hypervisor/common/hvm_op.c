@@ -4,6 +4,7 @@
  * domain; another domain's only for dom0).  Other sub-ops: -ENOSYS.
  */
 #include <asm/hvm_vcpu.h>
+#include <keel/access.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
 #include <keel/hypercall.h>
@@ -17,9 +18,9 @@ static struct domain *param_target(struct vcpu *v, domid_t domid)
 
     if (domid == DOMID_SELF || domid == v->domain->domid)
         return v->domain;
-    if (!v->domain->privileged)
-        return NULL;
     d = domain_by_id(domid);
+    if (d && access_other_domain(v->domain, d))
+        return NULL;
     return d;
 }
 
@@ -36,7 +37,7 @@ long do_hvm_op(struct vcpu *v, const uint64_t args[5])
         return -EINVAL;
     d = param_target(v, p.domid);
     if (!d)
-        return v->domain->privileged ? -ESRCH : -EPERM;
+        return access_privileged(v->domain) ? -EPERM : -ESRCH;
     if (args[0] == HVMOP_set_param) {
         d->hvm_params[p.index] = p.value;
         return 0;

@@ -25,6 +25,7 @@
 #include <asm/hvm_vcpu.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <keel/access.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
 #include <keel/grant_table.h>
@@ -316,7 +317,7 @@ static long reservation_query(struct vcpu *v, uint32_t op, uint64_t arg)
         d = v->domain;
     else if (!(d = domain_by_id(domid)))
         return -ESRCH;
-    else if (!v->domain->privileged)
+    else if (access_memory_op_foreign(v->domain, op, d))
         return -EPERM;
     return (long)(op == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
 }
@@ -399,9 +400,12 @@ static long add_to_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
     if (copy_from_guest(v, &x, arg, sizeof(x)) < 0)
         return -EFAULT;
     if (x.domid != DOMID_SELF && x.domid != d->domid) {
-        if (!domain_by_id(x.domid))
+        struct domain *t = domain_by_id(x.domid);
+        if (!t)
             return -ESRCH;
-        return d->privileged ? -ENOSYS : -EPERM;    /* foreign: later, for dom0 */
+        if (access_memory_op_foreign(d, XENMEM_add_to_physmap, t))
+            return -EPERM;
+        return -ENOSYS;                             /* foreign: later, for dom0 */
     }
     switch (x.space) {
     case XENMAPSPACE_shared_info:

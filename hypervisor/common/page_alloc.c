@@ -28,6 +28,7 @@ static pfn_t nr_frames;
 static uint32_t free_head[PAGE_ORDER_MAX + 1];
 static pfn_t free_blocks[PAGE_ORDER_MAX + 1];
 static pfn_t free_pages;
+static pfn_t heap_pages;                /* ever added to the heap */
 
 BUILD_BUG_ON(sizeof(struct page_info) != 16);
 
@@ -49,6 +50,7 @@ void page_alloc_init(struct page_info *frame_table, pfn_t nr)
         free_blocks[o] = 0;
     }
     free_pages = 0;
+    heap_pages = 0;
 }
 
 struct page_info *pfn_to_page(pfn_t pfn)
@@ -156,6 +158,7 @@ static void add_fresh_run(pfn_t start, pfn_t end)
 {
     for (pfn_t pfn = start; pfn < end; pfn++)
         frames[pfn].flags = PGF_HEAP | PGF_DIRTY;
+    heap_pages += end - start;
     while (start < end) {
         unsigned int order = largest_fit_order(start, end);
         free_block_merge(start, order);
@@ -319,6 +322,11 @@ void page_free(pfn_t pfn, unsigned int order)
 pfn_t page_alloc_free_pages(void)
 {
     return free_pages;
+}
+
+pfn_t page_alloc_total_pages(void)
+{
+    return heap_pages;
 }
 
 pfn_t page_alloc_free_blocks(unsigned int order)

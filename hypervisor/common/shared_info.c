@@ -64,9 +64,12 @@ static void write_time(struct vcpu_time_info *t, uint64_t tsc_offset)
     __atomic_store_n(&t->version, t->version + 1, __ATOMIC_RELAXED);
 }
 
-static void write_wallclock(struct shared_info *s)
+/* The wall clock at system time 0, moved by the toolstack's offset
+ * (XEN_DOMCTL_settimeoffset). */
+void shared_info_write_wallclock(struct domain *d)
 {
-    uint64_t sec = wallclock_at_boot();
+    struct shared_info *s = d->shared_info;
+    uint64_t sec = wallclock_at_boot() + (uint64_t)d->time_offset;
 
     __atomic_store_n(&s->wc_version, s->wc_version | 1, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_RELEASE);
@@ -106,7 +109,7 @@ int shared_info_init(struct domain *d)
     d->shared_info_mfn = mfn;
     d->shared_info = pfn_to_virt(mfn);
     d->shared_info_gfn = SHARED_INFO_UNMAPPED;
-    write_wallclock(d->shared_info);
+    shared_info_write_wallclock(d);
     for (uint32_t i = 0; i < d->nr_vcpus; i++)
         if (d->vcpus[i])
             update_vcpu_time(d->vcpus[i]);

@@ -13,7 +13,10 @@
 #include <keel/lib.h>
 
 static const struct sysctl_op sysctl_ops[] = {
-    { 0, NULL },                /* placeholder: keeps the table non-empty */
+    { XEN_SYSCTL_physinfo, sysctl_physinfo },
+    { XEN_SYSCTL_sched_id, sysctl_sched_id },
+    { XEN_SYSCTL_cputopoinfo, sysctl_cputopoinfo },
+    { XEN_SYSCTL_numainfo, sysctl_numainfo },
 };
 
 static const struct sysctl_op *sysctl_find(uint32_t cmd)

@@ -3,5 +3,5 @@
 # real spinlocks with the lock-order checker, with fake domains, vCPUs and
 # shared_info pages; two pthreads race send against close.
 UNIT_TESTS += evtchn
-evtchn_SRCS := hypervisor/common/event_channel.c hypervisor/common/spinlock.c
+evtchn_SRCS := hypervisor/common/access.c hypervisor/common/event_channel.c hypervisor/common/spinlock.c
 evtchn_CFLAGS := -pthread -DKEEL_DEBUG_LOCKS

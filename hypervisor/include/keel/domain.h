@@ -20,6 +20,7 @@
 #define MAX_DOMAINS         64
 #define MAX_VCPUS           64
 #define DOMAIN_MEMMAP_MAX   8       /* memory map entries a domain is given */
+#define CREDIT2_DEFAULT_WEIGHT 256  /* a new domain's scheduler weight (Xen's) */
 
 enum vcpu_state {
     VCPU_OFFLINE,       /* not started (secondary vCPUs before INIT/SIPI) */
@@ -106,6 +107,16 @@ struct domain {
     uint64_t poll_mask;         /* vCPUs (bit n) blocked in SCHEDOP_poll */
     struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX]; /* as given at boot */
     uint32_t nr_memmap;
+    /* Set by the toolstack through domctl (common/domctl_simple.c); stored,
+     * enforced where docs/control-abi.md says. */
+    uint8_t handle[16];         /* XEN_DOMCTL_setdomainhandle: its UUID */
+    uint16_t sched_weight;      /* credit2 weight 1..65535, default 256 */
+    uint16_t sched_cap;         /* credit2 cap, % of a CPU, 0 = none */
+    int64_t time_offset;        /* XEN_DOMCTL_settimeoffset, seconds */
+    uint32_t tsc_mode;          /* KEEL_TSC_MODE_* (keel/domctl.h) */
+    uint32_t gtsc_khz;
+    uint32_t tsc_incarnation;
+    uint64_t paging_pool_bytes; /* XEN_DOMCTL_set_paging_mempool_size */
 };
 
 struct mem_chunk {

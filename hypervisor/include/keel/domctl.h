@@ -53,7 +53,27 @@ long do_sysctl(struct vcpu *v, const uint64_t args[5]);
 long domctl_dispatch(struct vcpu *caller, struct xen_domctl *op, bool *copyback);
 long sysctl_dispatch(struct vcpu *caller, struct xen_sysctl *op, bool *copyback);
 
+/* XEN_DOMCTL_settscinfo modes (Xen's values; not in its public headers). */
+#define KEEL_TSC_MODE_DEFAULT           0
+#define KEEL_TSC_MODE_ALWAYS_EMULATE    1
+#define KEEL_TSC_MODE_NEVER_EMULATE     2
+
 /* ---- domctl handlers -------------------------------------------------- */
+
+#define DOMCTL_HANDLER(name) \
+    long name(struct vcpu *caller, struct domain *d, struct xen_domctl *op, bool *copyback)
+
+/* common/domctl_simple.c */
+DOMCTL_HANDLER(domctl_max_mem);
+DOMCTL_HANDLER(domctl_max_vcpus);
+DOMCTL_HANDLER(domctl_setdomainhandle);
+DOMCTL_HANDLER(domctl_getvcpuinfo);
+DOMCTL_HANDLER(domctl_scheduler_op);
+DOMCTL_HANDLER(domctl_settimeoffset);
+DOMCTL_HANDLER(domctl_settscinfo);
+DOMCTL_HANDLER(domctl_gettscinfo);
+DOMCTL_HANDLER(domctl_get_paging_mempool_size);
+DOMCTL_HANDLER(domctl_set_paging_mempool_size);
 
 /* HVM save records (arch/x86/hvm/hvm_domctl.c): a null buffer asks the
  * size; get -ENOSPC below it; set takes at most that plus 64 KiB
@@ -66,5 +86,16 @@ long domctl_sethvmcontext(struct vcpu *caller, struct domain *d, struct xen_domc
  * short; else hvm_save_one()'s errors. */
 long domctl_gethvmcontext_partial(struct vcpu *caller, struct domain *d,
                                   struct xen_domctl *op, bool *copyback);
+
+/* ---- sysctl handlers -------------------------------------------------- */
+
+#define SYSCTL_HANDLER(name) \
+    long name(struct vcpu *caller, struct xen_sysctl *op, bool *copyback)
+
+/* common/sysctl_host.c */
+SYSCTL_HANDLER(sysctl_sched_id);
+SYSCTL_HANDLER(sysctl_physinfo);
+SYSCTL_HANDLER(sysctl_cputopoinfo);
+SYSCTL_HANDLER(sysctl_numainfo);
 
 #endif

@@ -41,4 +41,8 @@ struct vcpu_info *vcpu_info_of(struct vcpu *v);
  * own hypercalls. */
 void update_vcpu_time(struct vcpu *v);
 
+/* (Re)write the wall clock of d's shared_info page: boot time plus
+ * d->time_offset seconds. */
+void shared_info_write_wallclock(struct domain *d);
+
 #endif

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host tests of the control hypercalls: HYPERVISOR_domctl and _sysctl as a
+ * guest makes them (do_domctl/do_sysctl: copy in, version, target lookup,
+ * access, dispatch, copy back), the access hook, and the simple ops
+ * (common/domctl_simple.c, common/sysctl_host.c).  Expected values are
+ * Xen 4.17's: its error order and its rules for each op.
+ */
+#include "ktest.h"
+#include "domain_env.h"
+#include "mm_fixture.h"
+
+#include <string.h>
+
+#include <keel/access.h>
+#include <keel/domain.h>
+#include <keel/domctl.h>
+#include <keel/errno.h>
+#include <keel/grant_table.h>
+#include <keel/page_alloc.h>
+
+int gnttab_domain_init(struct domain *d)
+{
+    (void)d;
+    return 0;
+}
+
+void gnttab_domain_destroy(struct domain *d)
+{
+    (void)d;
+}
+
+/* The HVM-context ops are tested by test_hvm_save.c: not linked here. */
+DOMCTL_HANDLER(domctl_gethvmcontext) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_sethvmcontext) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_gethvmcontext_partial) { return -ENOSYS; }
+
+static uint32_t wallclock_writes;
+
+void shared_info_write_wallclock(struct domain *d)
+{
+    (void)d;
+    wallclock_writes++;
+}
+
+uint64_t tsc_khz(void)
+{
+    return 2500000;
+}
+
+static struct domain *dom0, *domu;
+static pfn_t free_at_start;
+
+static void setup(void)
+{
+    mm_fix_init();
+    denv_reset();
+    free_at_start = mm_fix_free_pages();
+    dom0 = domain_create(0, "dom0", 2, 1000, true);
+    domu = domain_create(1, "domu", 3, 500, false);
+}
+
+static void teardown(void)
+{
+    domain_destroy(domu);
+    domain_destroy(dom0);
+    CHECK_EQ(mm_fix_free_pages(), free_at_start);
+}
+
+/* A domctl as d's vCPU 0 makes it: through do_domctl, guest memory and all. */
+static long domctl(struct domain *d, struct xen_domctl *op, uint32_t cmd, domid_t target)
+{
+    uint64_t args[5] = { (uint64_t)(uintptr_t)op, 0, 0, 0, 0 };
+
+    op->cmd = cmd;
+    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    op->domain = target;
+    return do_domctl(d->vcpus[0], args);
+}
+
+static long sysctl(struct domain *d, struct xen_sysctl *op, uint32_t cmd)
+{
+    uint64_t args[5] = { (uint64_t)(uintptr_t)op, 0, 0, 0, 0 };
+
+    op->cmd = cmd;
+    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    return do_sysctl(d->vcpus[0], args);
+}
+
+/* ---- dispatch and access -------------------------------------------------- */
+
+TEST(domctl_checks_version_then_target_then_access)
+{
+    struct xen_domctl op = { 0 };
+    uint64_t args[5] = { 0 };
+
+    setup();
+    op.cmd = XEN_DOMCTL_max_mem;
+    op.interface_version = 0x14;
+    op.domain = 1;
+    args[0] = (uint64_t)(uintptr_t)&op;
+    CHECK_EQ(do_domctl(domu->vcpus[0], args), -EACCES);    /* before access */
+    CHECK_EQ(do_domctl(dom0->vcpus[0], args), -EACCES);
+    CHECK_EQ(domctl(domu, &op, XEN_DOMCTL_max_mem, 42), -ESRCH);   /* before access */
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_max_mem, DOMID_SELF), -ESRCH);
+    CHECK_EQ(domctl(domu, &op, XEN_DOMCTL_max_mem, 1), -EPERM);
+    CHECK_EQ(domctl(domu, &op, XEN_DOMCTL_max_mem, 0), -EPERM);
+    CHECK_EQ(domctl(domu, &op, 0x7fff, 1), -EPERM);        /* unknown: still -EPERM */
+    CHECK_EQ(domctl(dom0, &op, 0x7fff, 1), -ENOSYS);
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_shadow_op, 1), -ENOSYS);
+    /* createdomain looks up no target, implemented or not. */
+    CHECK_EQ(domctl(domu, &op, XEN_DOMCTL_createdomain, 77), -EPERM);
+    args[0] = 8;                                            /* faults */
+    CHECK_EQ(do_domctl(dom0->vcpus[0], args), -EFAULT);
+    teardown();
+}
+
+TEST(domctl_target_reference_is_dropped)
+{
+    struct xen_domctl op = { 0 };
+    uint32_t before;
+
+    setup();
+    before = domu->refcnt;
+    op.u.max_mem.max_memkb = 4096;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_max_mem, 1), 0);
+    CHECK_EQ(domctl(domu, &op, XEN_DOMCTL_max_mem, 1), -EPERM);
+    CHECK_EQ(domctl(dom0, &op, 0x7fff, 1), -ENOSYS);
+    CHECK_EQ(domu->refcnt, before);
+    teardown();
+}
+
+TEST(sysctl_checks_version_then_access)
+{
+    struct xen_sysctl op = { 0 };
+    uint64_t args[5] = { (uint64_t)(uintptr_t)&op, 0, 0, 0, 0 };
+
+    setup();
+    op.cmd = XEN_SYSCTL_physinfo;
+    op.interface_version = 0x16;
+    CHECK_EQ(do_sysctl(domu->vcpus[0], args), -EACCES);
+    CHECK_EQ(do_sysctl(dom0->vcpus[0], args), -EACCES);
+    CHECK_EQ(sysctl(domu, &op, XEN_SYSCTL_physinfo), -EPERM);
+    CHECK_EQ(sysctl(domu, &op, 0x7fff), -EPERM);
+    CHECK_EQ(sysctl(dom0, &op, 0x7fff), -ENOSYS);
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_tbuf_op), -ENOSYS);
+    args[0] = 8;
+    CHECK_EQ(do_sysctl(dom0->vcpus[0], args), -EFAULT);
+    teardown();
+}
+
+TEST(access_hook_allows_the_control_domain_only)
+{
+    setup();
+    CHECK_EQ(access_domctl(dom0, XEN_DOMCTL_max_mem, domu), 0);
+    CHECK_EQ(access_domctl(domu, XEN_DOMCTL_max_mem, domu), -EPERM);
+    CHECK_EQ(access_domctl(domu, XEN_DOMCTL_createdomain, NULL), -EPERM);
+    CHECK_EQ(access_sysctl(dom0, XEN_SYSCTL_physinfo), 0);
+    CHECK_EQ(access_sysctl(domu, XEN_SYSCTL_physinfo), -EPERM);
+    CHECK_EQ(access_memory_op_foreign(dom0, 0, domu), 0);
+    CHECK_EQ(access_memory_op_foreign(domu, 0, dom0), -EPERM);
+    CHECK_EQ(access_memory_op_foreign(domu, 0, domu), 0);
+    CHECK_EQ(access_other_domain(domu, domu), 0);
+    CHECK_EQ(access_other_domain(domu, dom0), -EPERM);
+    CHECK_EQ(access_other_domain(dom0, domu), 0);
+    CHECK_EQ(access_privileged(dom0), 0);
+    CHECK_EQ(access_privileged(domu), -EPERM);
+    teardown();
+}
+
+/* ---- the simple domctls ------------------------------------------------- */
+
+TEST(max_mem_is_in_kib_and_may_go_below_tot_pages)
+{
+    struct xen_domctl op = { 0 };
+
+    setup();
+    op.u.max_mem.max_memkb = 64 * 1024;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_max_mem, 1), 0);
+    CHECK_EQ(domu->max_pages, 16384);
+    op.u.max_mem.max_memkb = 7;                 /* rounds down */
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_max_mem, 1), 0);
+    CHECK_EQ(domu->max_pages, 1);
+    op.u.max_mem.max_memkb = 0;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_max_mem, 1), 0);
+    CHECK_EQ(domu->max_pages, 0);
+    CHECK_EQ(domain_populate_ram(domu, 0, 1, 0), -ENOMEM);
+    teardown();
+}
+
+TEST(max_vcpus_accepts_only_the_created_count)
+{
+    struct xen_domctl op = { 0 };
+
+    setup();
+    op.u.max_vcpus.max = 3;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_max_vcpus, 1), 0);
+    op.u.max_vcpus.max = 4;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_max_vcpus, 1), -EINVAL);
+    op.u.max_vcpus.max = 1;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_max_vcpus, 1), -EINVAL);
+    op.u.max_vcpus.max = 2;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_max_vcpus, 0), -EINVAL); /* itself */
+    CHECK_EQ(domu->nr_vcpus, 3);
+    teardown();
+}
+
+TEST(setdomainhandle_stores_the_uuid)
+{
+    struct xen_domctl op = { 0 };
+
+    setup();
+    for (uint32_t i = 0; i < 16; i++)
+        op.u.setdomainhandle.handle[i] = (uint8_t)(0xa0 + i);
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_setdomainhandle, 1), 0);
+    CHECK(memcmp(domu->handle, op.u.setdomainhandle.handle, 16) == 0);
+    CHECK_EQ(dom0->handle[0], 0);
+    teardown();
+}
+
+TEST(getvcpuinfo_reports_state_time_and_cpu)
+{
+    struct xen_domctl op = { 0 };
+
+    setup();
+    domu->vcpus[1]->state = VCPU_BLOCKED;
+    domu->vcpus[1]->runstate.time[RUNSTATE_running] = 123456789;
+    domu->vcpus[1]->processor = 1;
+    op.u.getvcpuinfo.vcpu = 1;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_getvcpuinfo, 1), 0);
+    CHECK_EQ(op.u.getvcpuinfo.online, 1);
+    CHECK_EQ(op.u.getvcpuinfo.blocked, 1);
+    CHECK_EQ(op.u.getvcpuinfo.running, 0);
+    CHECK_EQ(op.u.getvcpuinfo.cpu_time, 123456789);
+    CHECK_EQ(op.u.getvcpuinfo.cpu, 1);
+    op.u.getvcpuinfo.vcpu = 0;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_getvcpuinfo, 1), 0);
+    CHECK_EQ(op.u.getvcpuinfo.online, 0);       /* not started yet */
+    op.u.getvcpuinfo.vcpu = 3;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_getvcpuinfo, 1), -ESRCH);
+    op.u.getvcpuinfo.vcpu = 0xffffffff;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_getvcpuinfo, 1), -ESRCH);
+    domu->vcpus[1]->state = VCPU_OFFLINE;
+    teardown();
+}
+
+TEST(scheduler_op_credit2_weight_and_cap)
+{
+    struct xen_domctl op = { 0 };
+    struct xen_domctl_scheduler_op *s = &op.u.scheduler_op;
+
+    setup();
+    s->sched_id = XEN_SCHEDULER_CREDIT2;
+    s->cmd = XEN_DOMCTL_SCHEDOP_getinfo;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_scheduler_op, 1), 0);
+    CHECK_EQ(s->u.credit2.weight, 256);
+    CHECK_EQ(s->u.credit2.cap, 0);
+    s->cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    s->u.credit2.weight = 512;
+    s->u.credit2.cap = 300;                     /* 3 vCPUs: the most */
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_scheduler_op, 1), 0);
+    s->u.credit2.weight = 0;                    /* keeps the weight */
+    s->u.credit2.cap = 301;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_scheduler_op, 1), -EINVAL);
+    CHECK_EQ(domu->sched_weight, 512);
+    CHECK_EQ(domu->sched_cap, 300);
+    s->u.credit2.cap = 50;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_scheduler_op, 1), 0);
+    CHECK_EQ(domu->sched_weight, 512);
+    CHECK_EQ(domu->sched_cap, 50);
+    s->cmd = XEN_DOMCTL_SCHEDOP_putvcpuinfo;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_scheduler_op, 1), -EINVAL);
+    s->cmd = 99;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_scheduler_op, 1), -EINVAL);
+    s->cmd = XEN_DOMCTL_SCHEDOP_getinfo;
+    s->sched_id = XEN_SCHEDULER_CREDIT;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_scheduler_op, 1), -EINVAL);
+    teardown();
+}
+
+TEST(timeoffset_tscinfo_and_paging_pool_are_stored)
+{
+    struct xen_domctl op = { 0 };
+
+    setup();
+    op.u.settimeoffset.time_offset_seconds = -3600;
+    wallclock_writes = 0;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_settimeoffset, 1), 0);
+    CHECK_EQ(domu->time_offset, -3600);
+    CHECK_EQ(wallclock_writes, 1);
+
+    memset(&op.u, 0, sizeof(op.u));
+    op.u.tsc_info.tsc_mode = KEEL_TSC_MODE_ALWAYS_EMULATE;
+    op.u.tsc_info.gtsc_khz = 1000000;
+    op.u.tsc_info.incarnation = 7;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_settscinfo, 1), 0);
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_settscinfo, 0), -EINVAL);   /* itself */
+    op.u.tsc_info.tsc_mode = 3;                 /* pvrdtscp: gone from Xen */
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_settscinfo, 1), -EINVAL);
+    memset(&op.u, 0xff, sizeof(op.u));
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_gettscinfo, 1), 0);
+    CHECK_EQ(op.u.tsc_info.tsc_mode, KEEL_TSC_MODE_ALWAYS_EMULATE);
+    CHECK_EQ(op.u.tsc_info.gtsc_khz, 1000000);
+    CHECK_EQ(op.u.tsc_info.incarnation, 7);
+    CHECK_EQ(op.u.tsc_info.pad, 0);
+    CHECK_EQ(op.u.tsc_info.elapsed_nsec, 0);
+
+    op.u.paging_mempool.size = 4u << 20;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_set_paging_mempool_size, 1), 0);
+    op.u.paging_mempool.size = 4097;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_set_paging_mempool_size, 1), -EINVAL);
+    op.u.paging_mempool.size = 0;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_get_paging_mempool_size, 1), 0);
+    CHECK_EQ(op.u.paging_mempool.size, 4u << 20);
+    teardown();
+}
+
+/* ---- the host sysctls ---------------------------------------------------- */
+
+TEST(physinfo_and_sched_id)
+{
+    struct xen_sysctl op;
+
+    setup();
+    memset(&op, 0xff, sizeof(op));
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_physinfo), 0);
+    CHECK_EQ(op.u.physinfo.nr_cpus, 2);
+    CHECK_EQ(op.u.physinfo.max_cpu_id, 1);
+    CHECK_EQ(op.u.physinfo.threads_per_core, 1);
+    CHECK_EQ(op.u.physinfo.cores_per_socket, 2);
+    CHECK_EQ(op.u.physinfo.nr_nodes, 1);
+    CHECK_EQ(op.u.physinfo.max_node_id, 0);
+    CHECK_EQ(op.u.physinfo.cpu_khz, 2500000);
+    CHECK_EQ(op.u.physinfo.capabilities & XEN_SYSCTL_PHYSCAP_hvm, XEN_SYSCTL_PHYSCAP_hvm);
+    CHECK_EQ(op.u.physinfo.capabilities & XEN_SYSCTL_PHYSCAP_hap, XEN_SYSCTL_PHYSCAP_hap);
+    CHECK_EQ(op.u.physinfo.capabilities & XEN_SYSCTL_PHYSCAP_pv, 0);
+    CHECK_EQ(op.u.physinfo.free_pages, page_alloc_free_pages());
+    CHECK_EQ(op.u.physinfo.total_pages, page_alloc_total_pages());
+    CHECK(op.u.physinfo.total_pages >= op.u.physinfo.free_pages);
+    CHECK(op.u.physinfo.free_pages > 0);
+    CHECK_EQ(op.u.physinfo.scrub_pages, 0);
+    CHECK_EQ(op.u.physinfo.hw_cap[7], 0);
+
+    memset(&op, 0, sizeof(op));
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_sched_id), 0);
+    CHECK_EQ(op.u.sched_id.sched_id, XEN_SCHEDULER_CREDIT2);
+    teardown();
+}
+
+TEST(cputopoinfo_counts_fills_and_refuses_a_short_array)
+{
+    struct xen_sysctl op;
+    struct xen_sysctl_cputopo topo[3];
+
+    setup();
+    memset(&op, 0, sizeof(op));
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cputopoinfo), 0);        /* null: count */
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, 2);
+    memset(topo, 0xee, sizeof(topo));
+    op.u.cputopoinfo.num_cpus = 1;
+    set_xen_guest_handle(op.u.cputopoinfo.cputopo, topo);
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cputopoinfo), -ENOBUFS);
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, 2);
+    CHECK_EQ(topo[0].core, 0xeeeeeeee);                            /* untouched */
+    op.u.cputopoinfo.num_cpus = 3;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cputopoinfo), 0);
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, 2);
+    CHECK_EQ(topo[1].core, 1);
+    CHECK_EQ(topo[1].socket, 0);
+    CHECK_EQ(topo[1].node, 0);
+    CHECK_EQ(topo[2].core, 0xeeeeeeee);
+    op.u.cputopoinfo.num_cpus = 2;
+    op.u.cputopoinfo.cputopo.p = (struct xen_sysctl_cputopo *)8;  /* faults */
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cputopoinfo), -EFAULT);
+    teardown();
+}
+
+TEST(numainfo_one_node)
+{
+    struct xen_sysctl op;
+    struct xen_sysctl_meminfo mem = { 0 };
+    uint32_t dist = 0;
+
+    setup();
+    memset(&op, 0, sizeof(op));
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_numainfo), 0);
+    CHECK_EQ(op.u.numainfo.num_nodes, 1);
+    op.u.numainfo.num_nodes = 0;
+    set_xen_guest_handle(op.u.numainfo.meminfo, &mem);
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_numainfo), -ENOBUFS);
+    CHECK_EQ(op.u.numainfo.num_nodes, 1);
+    set_xen_guest_handle(op.u.numainfo.distance, &dist);
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_numainfo), 0);
+    CHECK_EQ(mem.memsize, (uint64_t)page_alloc_total_pages() << PAGE_SHIFT);
+    CHECK_EQ(mem.memfree, (uint64_t)page_alloc_free_pages() << PAGE_SHIFT);
+    CHECK_EQ(dist, 10);
+    CHECK_EQ(sysctl(domu, &op, XEN_SYSCTL_numainfo), -EPERM);
+    teardown();
+}
