@@ -122,7 +122,7 @@ void kill_timer(struct timer *t)
     fx.slices_killed++;
 }
 
-void domain_destroy(struct domain *d)
+void domain_vcpus_stopped(struct domain *d)
 {
     fx.destroyed++;
     fx.destroyed_dom = d;
