@@ -11,16 +11,14 @@
 #include <public/hvm/hvm_op.h>
 #include <public/xen.h>
 
+/* The domain named, referenced (domain_put), or NULL. */
 static struct domain *param_target(struct vcpu *v, domid_t domid)
 {
-    struct domain *d;
-
     if (domid == DOMID_SELF || domid == v->domain->domid)
-        return v->domain;
+        return domain_get(v->domain->domid);
     if (!v->domain->privileged)
         return NULL;
-    d = domain_by_id(domid);
-    return d;
+    return domain_get(domid);
 }
 
 long do_hvm_op(struct vcpu *v, const uint64_t args[5])
@@ -39,8 +37,10 @@ long do_hvm_op(struct vcpu *v, const uint64_t args[5])
         return v->domain->privileged ? -ESRCH : -EPERM;
     if (args[0] == HVMOP_set_param) {
         d->hvm_params[p.index] = p.value;
+        domain_put(d);
         return 0;
     }
     p.value = d->hvm_params[p.index];
+    domain_put(d);
     return copy_to_guest(v, args[1], &p, sizeof(p)) < 0 ? -EFAULT : 0;
 }

@@ -312,13 +312,20 @@ static long reservation_query(struct vcpu *v, uint32_t op, uint64_t arg)
 
     if (copy_from_guest(v, &domid, arg, sizeof(domid)) < 0)
         return -EFAULT;
+    long rc;
+
     if (domid == DOMID_SELF || domid == v->domain->domid)
-        d = v->domain;
-    else if (!(d = domain_by_id(domid)))
+        d = domain_get(v->domain->domid);
+    else
+        d = domain_get(domid);
+    if (!d)
         return -ESRCH;
-    else if (!v->domain->privileged)
-        return -EPERM;
-    return (long)(op == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
+    if (d != v->domain && !v->domain->privileged)
+        rc = -EPERM;
+    else
+        rc = (long)(op == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
+    domain_put(d);
+    return rc;
 }
 
 /* ---- The memory map and shared_info --------------------------------------- */
@@ -399,8 +406,10 @@ static long add_to_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
     if (copy_from_guest(v, &x, arg, sizeof(x)) < 0)
         return -EFAULT;
     if (x.domid != DOMID_SELF && x.domid != d->domid) {
-        if (!domain_by_id(x.domid))
+        struct domain *t = domain_get(x.domid);
+        if (!t)
             return -ESRCH;
+        domain_put(t);
         return d->privileged ? -ENOSYS : -EPERM;    /* foreign: later, for dom0 */
     }
     switch (x.space) {
