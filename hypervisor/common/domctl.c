@@ -16,6 +16,11 @@
 
 static const struct domctl_op domctl_ops[] = {
     { 0, NULL, 0 },             /* placeholder: keeps the table non-empty */
+    { XEN_DOMCTL_createdomain, domctl_createdomain, DOMCTL_NO_TARGET },
+    { XEN_DOMCTL_destroydomain, domctl_destroydomain, DOMCTL_NO_TARGET },  /* dying too */
+    { XEN_DOMCTL_pausedomain, domctl_pausedomain, 0 },
+    { XEN_DOMCTL_unpausedomain, domctl_unpausedomain, 0 },
+    { XEN_DOMCTL_getdomaininfo, domctl_getdomaininfo, DOMCTL_NO_TARGET },  /* first id >= */
 };
 
 static const struct domctl_op *domctl_find(uint32_t cmd)

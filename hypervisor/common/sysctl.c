@@ -14,6 +14,7 @@
 
 static const struct sysctl_op sysctl_ops[] = {
     { 0, NULL },                /* placeholder: keeps the table non-empty */
+    { XEN_SYSCTL_getdomaininfolist, sysctl_getdomaininfolist },
 };
 
 static const struct sysctl_op *sysctl_find(uint32_t cmd)
