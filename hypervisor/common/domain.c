@@ -458,13 +458,14 @@ static void domain_teardown(struct domain *d)
         domains_all_ended(!any_unclean);
 }
 
-/* Whoever sees both "dying" and "no vCPU runs" first tears it down. */
+/* Whoever sees "dying", "no vCPU runs" and "nobody walks its vCPUs" first
+ * tears it down. */
 static bool claim_teardown(struct domain *d)
 {
     bool mine;
 
     spin_lock(&d->lock);
-    mine = d->is_dying && d->vcpus_stopped && !d->teardown_begun;
+    mine = d->is_dying && d->vcpus_stopped && !d->teardown_begun && !d->vcpu_users;
     if (mine)
         d->teardown_begun = true;
     spin_unlock(&d->lock);
@@ -559,6 +560,28 @@ void domains_boot_complete(void)
 
 #define PAUSE_COUNT_MAX 255     /* Xen's limit on the toolstack's pauses */
 
+/* The scheduler walks d's vCPUs (fn) while a concurrent kill cannot free
+ * them: the teardown waits for vcpu_users, and the last user starts it if
+ * the kill happened meanwhile.  d->lock held on entry, released. */
+static void with_vcpus(struct domain *d, void (*fn)(struct domain *d))
+{
+    bool teardown;
+
+    if (d->teardown_begun) {
+        spin_unlock(&d->lock);
+        return;                     /* its vCPUs are gone: nothing to do */
+    }
+    d->vcpu_users++;
+    spin_unlock(&d->lock);
+    fn(d);
+    spin_lock(&d->lock);
+    d->vcpu_users--;
+    spin_unlock(&d->lock);
+    teardown = claim_teardown(d);
+    if (teardown)
+        domain_teardown(d);         /* the caller's reference keeps d */
+}
+
 int domain_pause_ctl(struct domain *d)
 {
     spin_lock(&d->lock);
@@ -567,24 +590,21 @@ int domain_pause_ctl(struct domain *d)
         return -EOVERFLOW;
     }
     __atomic_fetch_add(&d->pause_count, 1, __ATOMIC_SEQ_CST);
-    spin_unlock(&d->lock);
-    schedule_pause_domain(d);
+    with_vcpus(d, schedule_pause_domain);
     return 0;
 }
 
 int domain_unpause_ctl(struct domain *d)
 {
-    bool now_free;
-
     spin_lock(&d->lock);
     if (d->pause_count == 0) {
         spin_unlock(&d->lock);
         return -EINVAL;
     }
-    now_free = __atomic_sub_fetch(&d->pause_count, 1, __ATOMIC_SEQ_CST) == 0;
-    spin_unlock(&d->lock);
-    if (now_free)
-        schedule_unpause_domain(d);
+    if (__atomic_sub_fetch(&d->pause_count, 1, __ATOMIC_SEQ_CST) == 0)
+        with_vcpus(d, schedule_unpause_domain);
+    else
+        spin_unlock(&d->lock);
     return 0;
 }
 

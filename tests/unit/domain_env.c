@@ -188,6 +188,8 @@ void schedule_pause_domain(struct domain *d)
     (void)d;
     denv.pause_domain++;
     denv_note("pause_domain");
+    if (denv.pause_hook)
+        denv.pause_hook();
 }
 
 void schedule_unpause_domain(struct domain *d)

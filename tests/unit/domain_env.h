@@ -24,6 +24,7 @@ struct denv {
     uint32_t evtchn_init, evtchn_destroy, shinfo_init, shinfo_teardown;
     uint32_t stop_domain, all_ended, all_ended_clean;
     uint32_t pause_domain, unpause_domain;
+    void (*pause_hook)(void);           /* run inside schedule_pause_domain */
     uint32_t global_virqs;              /* send_guest_global_virq() */
     uint32_t virq_last, virq_domid;     /* ... its last VIRQ and target */
     uint32_t event_checks;              /* smp_send_event_check() */

@@ -188,6 +188,36 @@ TEST(a_controlled_domain_starts_paused_and_pauses_nest)
     CHECK_EQ(mm_fix_free_pages(), free_at_start);
 }
 
+/* A kill while pause walks the vCPUs: the teardown waits for the walk,
+ * and the walker starts it when done. */
+static struct domain *kill_target;
+
+static void kill_during_walk(void)
+{
+    domain_destroy(kill_target);
+    CHECK(kill_target->is_dying);
+    CHECK(!kill_target->teardown_begun);            /* waits for the walker */
+    CHECK(kill_target->vcpus[0] != NULL);
+}
+
+TEST(a_kill_during_a_pause_waits_for_the_pause)
+{
+    struct domain *d, *ref;
+
+    setup();
+    CHECK_EQ(mkctl(DOMID_AUTO, 10, &d), 0);
+    CHECK_EQ(domain_unpause_ctl(d), 0);
+    kill_target = d;
+    ref = domain_get(d->domid);
+    denv.pause_hook = kill_during_walk;
+    CHECK_EQ(domain_pause_ctl(ref), 0);
+    CHECK(ref->teardown_begun);                     /* started by the walker */
+    CHECK(ref->vcpus[0] == NULL);
+    CHECK(lookup_any(1) == NULL);
+    domain_put(ref);
+    CHECK_EQ(mm_fix_free_pages(), free_at_start);
+}
+
 TEST(a_boot_domain_is_not_paused)
 {
     struct domain *d;

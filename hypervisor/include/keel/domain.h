@@ -85,6 +85,8 @@ struct domain {
     bool zombie;                /* torn down, but frames still referenced */
     uint32_t pause_count;       /* toolstack pauses (pausedomain), nesting;
                                    its vCPUs run only at 0 */
+    uint32_t vcpu_users;        /* pause/unpause walking its vCPUs: the
+                                   teardown waits for them */
     uint32_t max_evtchn_port;   /* createdomain's limits (0: Keel's own) */
     uint32_t max_grant_frames;
     uint32_t max_maptrack_frames;
