@@ -474,6 +474,8 @@ static bool claim_teardown(struct domain *d)
 
 void domain_destroy(struct domain *d)
 {
+    bool stopped;
+
     spin_lock(&domains_lock);
     if (d->is_dying) {
         spin_unlock(&domains_lock);
@@ -482,18 +484,19 @@ void domain_destroy(struct domain *d)
     d->is_dying = true;
     if (d->published)
         nr_alive--;
-    ref(d);                         /* the teardown may end it under us */
     spin_unlock(&domains_lock);
 
     spin_lock(&d->lock);
     if (d->state == DOMAIN_RUNNING)
         d->state = DOMAIN_KILLED;
     d->is_shut_down = false;
+    stopped = d->vcpus_stopped;
     spin_unlock(&d->lock);
-    schedule_stop_domain(d);        /* calls domain_vcpus_stopped when the last stops */
-    if (claim_teardown(d))          /* they were all stopped already */
+    /* d is not touched after either: the teardown may end it. */
+    if (!stopped)
+        schedule_stop_domain(d);    /* domain_vcpus_stopped when the last stops */
+    else if (claim_teardown(d))
         domain_teardown(d);
-    domain_put(d);
 }
 
 void domain_vcpus_stopped(struct domain *d)

@@ -194,7 +194,8 @@ void domains_boot_complete(void);
  * and, once none runs (at once if none did), its event channels, grant
  * table, p2m and memory are released, each frame scrubbed.  Frames another
  * domain still references stay with the zombie until domain_page_put; its id
- * leaves the table when the last is back.  Again on a dying domain: nothing. */
+ * leaves the table when the last is back.  Again on a dying domain: nothing.
+ * The caller holds a reference, unless no vCPU of d can be running. */
 void domain_destroy(struct domain *d);
 
 /* Drop a reference on another domain's frame (taken with page_ref_get):
