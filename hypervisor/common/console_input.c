@@ -30,11 +30,16 @@ static struct timer poll_timer;
 static bool input_to_keel;              /* only the poll timer touches these */
 static uint32_t switch_count;
 
+/* dom0, referenced (domain_put), or NULL. */
 static struct domain *control_domain(void)
 {
-    struct domain *d = domain_by_id(0);
+    struct domain *d = domain_get(0);
 
-    return d && d->privileged ? d : NULL;
+    if (d && !d->privileged) {
+        domain_put(d);
+        d = NULL;
+    }
+    return d;
 }
 
 static void to_dom0(char c)
@@ -90,6 +95,8 @@ static void poll_serial(void *unused)
         got |= take_char((char)c, dom0 != NULL);
     if (got && dom0)
         send_guest_global_virq(dom0, VIRQ_CONSOLE);
+    if (dom0)
+        domain_put(dom0);
     set_timer(&poll_timer, NOW() + POLL_PERIOD);
 }
 

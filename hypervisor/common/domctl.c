@@ -28,6 +28,11 @@ static const struct domctl_op domctl_ops[] = {
     { XEN_DOMCTL_gethvmcontext, domctl_gethvmcontext, 0 },
     { XEN_DOMCTL_sethvmcontext, domctl_sethvmcontext, 0 },
     { XEN_DOMCTL_gethvmcontext_partial, domctl_gethvmcontext_partial, 0 },
+    { XEN_DOMCTL_createdomain, domctl_createdomain, DOMCTL_NO_TARGET },
+    { XEN_DOMCTL_destroydomain, domctl_destroydomain, DOMCTL_NO_TARGET },  /* dying too */
+    { XEN_DOMCTL_pausedomain, domctl_pausedomain, 0 },
+    { XEN_DOMCTL_unpausedomain, domctl_unpausedomain, 0 },
+    { XEN_DOMCTL_getdomaininfo, domctl_getdomaininfo, DOMCTL_NO_TARGET },  /* first id >= */
 };
 
 static const struct domctl_op *domctl_find(uint32_t cmd)

@@ -275,6 +275,22 @@ static void unlock_pair(struct domain *a, struct domain *b)
     spin_unlock(&a->evtchn->lock);
 }
 
+/* Another domain with its event channels, the global lock held, or NULL.
+ * The reference is dropped at once: a domain whose d->evtchn is set stays
+ * until the global lock is released (teardown takes it to clear d->evtchn,
+ * and the structure goes only after). */
+static struct domain *live_domain(domid_t domid)
+{
+    struct domain *d = domain_get(domid);
+    bool live;
+
+    if (!d)
+        return NULL;
+    live = d->evtchn != NULL;
+    domain_put(d);
+    return live ? d : NULL;
+}
+
 /* The domain a sub-op names (DOMID_SELF, itself, or any for dom0), with
  * the global lock held: -ESRCH if there is none, -EPERM if not allowed. */
 static long target_domain(struct vcpu *v, domid_t domid, struct domain **out)
@@ -285,8 +301,8 @@ static long target_domain(struct vcpu *v, domid_t domid, struct domain **out)
         *out = v->domain;
         return 0;
     }
-    d = domain_by_id(domid);
-    if (!d || !d->evtchn)
+    d = live_domain(domid);
+    if (!d)
         return -ESRCH;
     if (access_other_domain(v->domain, d))
         return -EPERM;
@@ -423,7 +439,7 @@ static long op_bind_interdomain(struct vcpu *v, void *arg)
     long rc = -ESRCH;
 
     spin_lock(&evtchn_global_lock);
-    rd = a->remote_dom == DOMID_SELF ? ld : domain_by_id(a->remote_dom);
+    rd = a->remote_dom == DOMID_SELF ? ld : live_domain(a->remote_dom);
     if (rd && rd->evtchn) {
         lock_pair(ld, rd);
         rc = connect_ports(ld, rd, a);

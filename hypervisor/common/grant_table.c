@@ -29,7 +29,7 @@
  * the handle advanced past the ops done (keel/hypercall.h).
  *
  * Lifetime.  gnttab_global_lock guards the lookup of another domain's table
- * (domain_by_id) against its teardown: an operation takes a reference on
+ * (domain_get) against its teardown: an operation takes a reference on
  * each table it uses (gt->refs) under that lock; teardown marks the table
  * dying under it, then waits for the references to drain, then unmaps
  * whatever the domain still maps, before the domain's p2m and memory go.
@@ -211,29 +211,34 @@ static struct grant_table *table_get(struct vcpu *v, domid_t domid)
     struct domain *d;
     struct grant_table *gt = NULL;
 
+    d = domain_get(domid == DOMID_SELF ? v->domain->domid : domid);
+    if (!d)
+        return NULL;
     spin_lock(&gnttab_global_lock);
-    d = (domid == DOMID_SELF) ? v->domain : domain_by_id(domid);
-    if (d && d->grant_table && !d->grant_table->dying) {
+    if (d->grant_table && !d->grant_table->dying) {
         gt = d->grant_table;
         __atomic_fetch_add(&gt->refs, 1, __ATOMIC_ACQ_REL);
     }
     spin_unlock(&gnttab_global_lock);
+    domain_put(d);              /* the table's reference keeps the table */
     return gt;
 }
 
 /* The table of a granter recorded in a maptrack entry, or NULL. */
 static struct grant_table *table_get_domid(domid_t domid)
 {
-    struct domain *d;
+    struct domain *d = domain_get(domid);
     struct grant_table *gt = NULL;
 
+    if (!d)
+        return NULL;
     spin_lock(&gnttab_global_lock);
-    d = domain_by_id(domid);
-    if (d && d->grant_table && !d->grant_table->dying) {
+    if (d->grant_table && !d->grant_table->dying) {
         gt = d->grant_table;
         __atomic_fetch_add(&gt->refs, 1, __ATOMIC_ACQ_REL);
     }
     spin_unlock(&gnttab_global_lock);
+    domain_put(d);              /* the table's reference keeps the table */
     return gt;
 }
 

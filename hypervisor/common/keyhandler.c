@@ -24,7 +24,8 @@ static const char *const vcpu_state_names[] = {
 
 static const char *const domain_state_names[] = {
     [DOMAIN_RUNNING] = "running", [DOMAIN_SHUTDOWN] = "shut down",
-    [DOMAIN_CRASHED] = "crashed", [DOMAIN_DEAD] = "dead",
+    [DOMAIN_CRASHED] = "crashed", [DOMAIN_KILLED] = "killed",
+    [DOMAIN_DEAD] = "dead",
 };
 
 static void dump_vcpu(struct vcpu *v)

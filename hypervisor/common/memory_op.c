@@ -313,13 +313,20 @@ static long reservation_query(struct vcpu *v, uint32_t op, uint64_t arg)
 
     if (copy_from_guest(v, &domid, arg, sizeof(domid)) < 0)
         return -EFAULT;
+    long rc;
+
     if (domid == DOMID_SELF || domid == v->domain->domid)
-        d = v->domain;
-    else if (!(d = domain_by_id(domid)))
+        d = domain_get(v->domain->domid);
+    else
+        d = domain_get(domid);
+    if (!d)
         return -ESRCH;
-    else if (access_memory_op_foreign(v->domain, op, d))
-        return -EPERM;
-    return (long)(op == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
+    if (d != v->domain && access_memory_op_foreign(v->domain, op, d))
+        rc = -EPERM;
+    else
+        rc = (long)(op == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
+    domain_put(d);
+    return rc;
 }
 
 /* ---- The memory map and shared_info --------------------------------------- */
@@ -400,12 +407,13 @@ static long add_to_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
     if (copy_from_guest(v, &x, arg, sizeof(x)) < 0)
         return -EFAULT;
     if (x.domid != DOMID_SELF && x.domid != d->domid) {
-        struct domain *t = domain_by_id(x.domid);
+        struct domain *t = domain_get(x.domid);
+        long rc;
         if (!t)
             return -ESRCH;
-        if (access_memory_op_foreign(d, XENMEM_add_to_physmap, t))
-            return -EPERM;
-        return -ENOSYS;                             /* foreign: later, for dom0 */
+        rc = access_memory_op_foreign(d, XENMEM_add_to_physmap, t) ? -EPERM : -ENOSYS;
+        domain_put(t);
+        return rc;                                  /* foreign: later, for dom0 */
     }
     switch (x.space) {
     case XENMAPSPACE_shared_info:

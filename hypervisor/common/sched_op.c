@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * HYPERVISOR_sched_op: yield, block, shutdown (the reason is logged and the
- * domain torn down), shutdown_code, and poll (block until one of a list of
- * event channel ports is pending, masked or not, an upcall is due, or an
- * absolute timeout passes).  The rest return -ENOSYS.
+ * HYPERVISOR_sched_op: yield, block, shutdown (the reason is logged and
+ * kept; common/domain.c stops the domain), shutdown_code, remote_shutdown
+ * (dom0 shuts another domain down, Xen's semantics), and poll (block until
+ * one of a list of event channel ports is pending, masked or not, an upcall
+ * is due, or an absolute timeout passes).  The rest return -ENOSYS.
  */
 #include <asm/hvm_vcpu.h>
 #include <asm/svm/vmcb.h>
+#include <keel/access.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
 #include <keel/hypercall.h>
@@ -100,6 +102,29 @@ static long do_poll(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+/* ---- SCHEDOP_remote_shutdown ------------------------------------------ */
+
+/* As Xen: -ESRCH for no such (live) domain, then -EPERM unless dom0. */
+static long do_remote_shutdown(struct vcpu *v, uint64_t arg)
+{
+    struct sched_remote_shutdown rs;
+    struct domain *d;
+    long rc = 0;
+
+    if (copy_from_guest(v, &rs, arg, sizeof(rs)) < 0)
+        return -EFAULT;
+    if (rs.reason > SHUTDOWN_soft_reset)
+        return -EINVAL;
+    d = domain_get(rs.domain_id);
+    if (!d)
+        return -ESRCH;
+    rc = access_privileged(v->domain);     /* Xen: XSM_DM_PRIV, itself too */
+    if (rc == 0)
+        domain_shutdown(d, rs.reason);
+    domain_put(d);
+    return rc;
+}
+
 /* ---- The hypercall ---------------------------------------------------- */
 
 long do_sched_op(struct vcpu *v, const uint64_t args[5])
@@ -129,6 +154,8 @@ long do_sched_op(struct vcpu *v, const uint64_t args[5])
         return 0;
     case SCHEDOP_poll:
         return do_poll(v, args[1]);
+    case SCHEDOP_remote_shutdown:
+        return do_remote_shutdown(v, args[1]);
     default:
         return -ENOSYS;
     }

@@ -4,9 +4,12 @@
  * spread over CPUs when they are created, a 10 ms time slice.  Each CPU's
  * idle loop calls schedule_cpu(), which runs queued vCPUs one slice at a
  * time; a vCPU leaves its CPU when it blocks, yields, its slice ends
- * (SCHEDULE_SOFTIRQ) or its domain stops.  The real scheduler is later work.
+ * (SCHEDULE_SOFTIRQ) or its domain stops.  A vCPU of a paused domain
+ * (d->pause_count) that could run is "parked": runnable but on no queue,
+ * until the domain is unpaused.  The real scheduler is later work.
  */
 #include <asm/hvm_vcpu.h>
+#include <asm/processor.h>
 #include <asm/smp.h>
 #include <keel/domain.h>
 #include <keel/keyhandler.h>
@@ -83,6 +86,11 @@ void scheduler_init(void)
     open_softirq(SCHEDULE_SOFTIRQ, schedule_softirq);
 }
 
+static bool domain_paused(const struct domain *d)
+{
+    return __atomic_load_n(&d->pause_count, __ATOMIC_SEQ_CST) != 0;
+}
+
 void vcpu_wake(struct vcpu *v)
 {
     struct runq *rq = &runqs[v->processor];
@@ -92,7 +100,9 @@ void vcpu_wake(struct vcpu *v)
     if ((v->state == VCPU_BLOCKED || v->state == VCPU_OFFLINE) &&
         v->domain->state == DOMAIN_RUNNING) {
         v->state = VCPU_RUNNABLE;
-        if (!v->on_cpu) {           /* else after_run() queues it */
+        if (domain_paused(v->domain) && !v->on_cpu) {
+            v->parked = true;       /* runs when the domain is unpaused */
+        } else if (!v->on_cpu) {    /* else after_run() queues it */
             enqueue(rq, v);
             queued = true;
         }
@@ -131,9 +141,14 @@ void schedule_stop_domain(struct domain *d)
 
     for (uint32_t i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
-        struct runq *rq = &runqs[v->processor];
-        unsigned long flags = spin_lock_irqsave(&rq->lock);
+        struct runq *rq;
+        unsigned long flags;
 
+        if (!v)
+            continue;               /* torn down already */
+        rq = &runqs[v->processor];
+        flags = spin_lock_irqsave(&rq->lock);
+        v->parked = false;
         if (v->on_cpu) {
             /* Its CPU stops it after the current exit (after_run). */
             if (v->processor != smp_processor_id())
@@ -147,7 +162,51 @@ void schedule_stop_domain(struct domain *d)
         spin_unlock_irqrestore(&rq->lock, flags);
     }
     if (stopped && __atomic_sub_fetch(&d->live_vcpus, stopped, __ATOMIC_ACQ_REL) == 0)
-        domain_destroy(d);
+        domain_vcpus_stopped(d);
+}
+
+void schedule_pause_domain(struct domain *d)
+{
+    for (uint32_t i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        struct runq *rq = &runqs[v->processor];
+        unsigned long flags = spin_lock_irqsave(&rq->lock);
+
+        if (v->on_cpu) {
+            if (v->processor != smp_processor_id())
+                smp_send_event_check(v->processor);     /* after_run parks it */
+        } else if (v->state == VCPU_RUNNABLE && !v->parked) {
+            remove_queued(rq, v);
+            v->parked = true;
+        }
+        spin_unlock_irqrestore(&rq->lock, flags);
+    }
+    /* As Xen's domain_pause: back once none of its vCPUs is on a CPU (the
+     * caller is not one of them). */
+    for (uint32_t i = 0; i < d->nr_vcpus; i++)
+        while (__atomic_load_n(&d->vcpus[i]->on_cpu, __ATOMIC_ACQUIRE))
+            cpu_relax();
+}
+
+void schedule_unpause_domain(struct domain *d)
+{
+    for (uint32_t i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        struct runq *rq = &runqs[v->processor];
+        unsigned long flags = spin_lock_irqsave(&rq->lock);
+        bool queued = false;
+
+        if (v->parked && !domain_paused(d)) {
+            v->parked = false;
+            if (v->state == VCPU_RUNNABLE && !v->on_cpu) {
+                enqueue(rq, v);
+                queued = true;
+            }
+        }
+        spin_unlock_irqrestore(&rq->lock, flags);
+        if (queued)
+            cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    }
 }
 
 /* After a run: requeue, or stop it for its domain's teardown. */
@@ -166,11 +225,14 @@ static void after_run(struct runq *rq, struct vcpu *v)
                (v->state == VCPU_BLOCKED && hvm_vcpu_has_pending_events(v))) {
         /* Preempted, woken while still here, or an event raced its block. */
         v->state = VCPU_RUNNABLE;
-        enqueue(rq, v);
+        if (domain_paused(d))
+            v->parked = true;
+        else
+            enqueue(rq, v);
     }
     spin_unlock_irqrestore(&rq->lock, flags);
     if (last)
-        domain_destroy(d);
+        domain_vcpus_stopped(d);
 }
 
 void schedule_dump(void)
@@ -210,7 +272,7 @@ void schedule_cpu(void)
             return;
         init_timer(&rq->slice, slice_expired, NULL, cpu);
         set_timer(&rq->slice, NOW() + TIME_SLICE);
-        if (v->domain->state == DOMAIN_RUNNING) {
+        if (v->domain->state == DOMAIN_RUNNING && !domain_paused(v->domain)) {
             sched_poll_end(v);
             vcpu_runstate_change(v, RUNSTATE_running, NOW());
             vcpu_runstate_publish(v);

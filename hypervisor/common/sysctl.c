@@ -17,6 +17,7 @@ static const struct sysctl_op sysctl_ops[] = {
     { XEN_SYSCTL_sched_id, sysctl_sched_id },
     { XEN_SYSCTL_cputopoinfo, sysctl_cputopoinfo },
     { XEN_SYSCTL_numainfo, sysctl_numainfo },
+    { XEN_SYSCTL_getdomaininfolist, sysctl_getdomaininfolist },
 };
 
 static const struct sysctl_op *sysctl_find(uint32_t cmd)

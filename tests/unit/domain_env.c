@@ -147,11 +147,63 @@ void shared_info_teardown(struct domain *d)
     d->shared_info = NULL;
 }
 
+/* As schedule.c: a vCPU on a CPU stops after its run (denv_cpus_exit). */
 void schedule_stop_domain(struct domain *d)
 {
-    (void)d;
+    uint32_t stopped = 0;
+
     denv.stop_domain++;
     denv_note("stop_domain");
+    for (uint32_t i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (!v || v->on_cpu || v->state == VCPU_PAUSED)
+            continue;
+        v->state = VCPU_PAUSED;
+        v->parked = false;
+        stopped++;
+    }
+    if (stopped && (d->live_vcpus -= stopped) == 0)
+        domain_vcpus_stopped(d);
+}
+
+void denv_cpus_exit(struct domain *d)
+{
+    for (uint32_t i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (!v || !v->on_cpu)
+            continue;
+        v->on_cpu = false;
+        if (d->state == DOMAIN_RUNNING)
+            continue;
+        v->state = VCPU_PAUSED;
+        if (--d->live_vcpus == 0) {
+            domain_vcpus_stopped(d);
+            return;                 /* d may be gone */
+        }
+    }
+}
+
+void schedule_pause_domain(struct domain *d)
+{
+    (void)d;
+    denv.pause_domain++;
+    denv_note("pause_domain");
+    if (denv.pause_hook)
+        denv.pause_hook();
+}
+
+void schedule_unpause_domain(struct domain *d)
+{
+    (void)d;
+    denv.unpause_domain++;
+    denv_note("unpause_domain");
+}
+
+void send_guest_global_virq(struct domain *d, uint32_t virq)
+{
+    denv.global_virqs++;
+    denv.virq_last = virq;
+    denv.virq_domid = d->domid;
 }
 
 void domains_all_ended(bool all_clean)

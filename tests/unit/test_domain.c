@@ -46,6 +46,23 @@ void gnttab_domain_destroy(struct domain *d)
 
 static pfn_t free_at_start;
 
+/* The domain domain_get() finds for id, its reference dropped at once. */
+static struct domain *lookup(domid_t id)
+{
+    struct domain *d = domain_get(id);
+
+    if (d)
+        domain_put(d);
+    return d;
+}
+
+/* Put d's vCPUs on CPUs: a stop then waits for denv_cpus_exit(). */
+static void on_cpus(struct domain *d)
+{
+    for (uint32_t i = 0; i < d->nr_vcpus; i++)
+        d->vcpus[i]->on_cpu = true;
+}
+
 static void setup(void)
 {
     mm_fix_init();
@@ -95,14 +112,14 @@ TEST(create_makes_a_running_domain_of_offline_vcpus)
     CHECK_EQ(denv.evtchn_init, 1);
     CHECK_EQ(denv.shinfo_init, 1);
     CHECK_EQ(gnttab_inits, 1);
-    CHECK(domain_by_id(5) == d);
-    CHECK(domain_by_id(4) == NULL);
-    CHECK(domain_by_id(MAX_DOMAINS) == NULL);
-    CHECK(domain_by_id(0xffff) == NULL);
+    CHECK(lookup(5) == d);
+    CHECK(lookup(4) == NULL);
+    CHECK(lookup(64) == NULL);
+    CHECK(lookup(0xffff) == NULL);
     CHECK_EQ(domains_alive(), 1);
     domain_destroy(d);
     CHECK_EQ(domains_alive(), 0);
-    CHECK(domain_by_id(5) == NULL);
+    CHECK(lookup(5) == NULL);
     CHECK_EQ(mm_fix_free_pages(), free_at_start);
 }
 
@@ -115,18 +132,19 @@ TEST(create_refuses_bad_settings)
     CHECK(d != NULL);
     ktest_log_clear();
     CHECK(domain_create(1, "again", 1, 10, false) == NULL);            /* id in use */
-    CHECK(ktest_log_contains("cannot create d1 with 1 vCPUs"));
-    CHECK(domain_create(MAX_DOMAINS, "big", 1, 10, false) == NULL);
+    CHECK(ktest_log_contains("cannot create d1: id in use"));
+    CHECK(domain_create(DOMID_FIRST_RESERVED, "big", 1, 10, false) == NULL);
+    CHECK(ktest_log_contains("cannot create d32752: bad id"));
     CHECK(domain_create(0xffff, "huge", 1, 10, false) == NULL);
     CHECK(domain_create(2, "none", 0, 10, false) == NULL);             /* no vCPU */
     CHECK(domain_create(2, "many", MAX_VCPUS + 1, 10, false) == NULL);
     CHECK(ktest_log_contains("cannot create d2 with 65 vCPUs"));
     CHECK_EQ(denv.hvm_vcpu_init, 1);                /* nothing was started */
     CHECK_EQ(domains_alive(), 1);
-    CHECK(domain_by_id(1) == d);
-    CHECK(domain_by_id(2) == NULL);
+    CHECK(lookup(1) == d);
+    CHECK(lookup(2) == NULL);
     /* The limits themselves are fine. */
-    struct domain *big = domain_create(MAX_DOMAINS - 1, "last", MAX_VCPUS, 10, false);
+    struct domain *big = domain_create(DOMID_FIRST_RESERVED - 1, "last", MAX_VCPUS, 10, false);
     CHECK(big != NULL);
     CHECK_EQ(big->nr_vcpus, MAX_VCPUS);
     domain_destroy(big);
@@ -150,7 +168,7 @@ TEST(create_undoes_a_half_made_domain)
     CHECK(domain_create(3, "x", 2, 10, false) == NULL);
     gnttab_fail = false;
     CHECK_EQ(domains_alive(), 0);
-    CHECK(domain_by_id(3) == NULL);
+    CHECK(lookup(3) == NULL);
     CHECK_EQ(denv.all_ended, 0);                    /* never registered */
     CHECK_EQ(mm_fix_free_pages(), free_at_start);
     /* No memory for the p2m's root. */
@@ -279,14 +297,14 @@ TEST(destroy_tears_down_in_order_and_returns_every_frame)
     denv_reset();
     ktest_log_clear();
     domain_destroy(d);
-    /* Timers stop first (no VIRQ after), then event channels, then grants,
-     * before the vCPUs, p2m and memory go. */
-    CHECK(strcmp(denv_trace, "vcpu_time_teardown vcpu_time_teardown evtchn_destroy "
+    /* Its vCPUs stop, then timers (no VIRQ after), then event channels,
+     * then grants, before the vCPUs, p2m and memory go. */
+    CHECK(strcmp(denv_trace, "stop_domain vcpu_time_teardown vcpu_time_teardown evtchn_destroy "
                              "gnttab_destroy hvm_vcpu_destroy hvm_vcpu_destroy "
                              "shinfo_teardown ") == 0);
     CHECK(ktest_log_contains("domain: d2 (td) torn down, memory returned"));
     CHECK_EQ(mm_fix_free_pages(), free_at_start);
-    CHECK(domain_by_id(2) == NULL);
+    CHECK(lookup(2) == NULL);
 }
 
 TEST(a_reference_outlives_destroy_but_not_lookup)
@@ -325,6 +343,7 @@ TEST(shutdown_records_the_reason_and_stops_once)
         struct domain *d = domain_create(1, "sd", 2, 10, false);
         denv_reset();
         ktest_log_clear();
+        on_cpus(d);                 /* stops once they leave their CPUs */
         domain_shutdown(d, r);
         snprintf(want, sizeof(want), "domain: d1 (sd) shut down: %s",
                  r < 6 ? names[r] : "unknown");
@@ -338,7 +357,9 @@ TEST(shutdown_records_the_reason_and_stops_once)
         CHECK_EQ(d->state, DOMAIN_SHUTDOWN);
         CHECK_EQ(d->shutdown_reason, r);
         CHECK_EQ(denv.stop_domain, 1);
-        domain_destroy(d);
+        CHECK(lookup(1) == d);      /* a boot domain: torn down once stopped */
+        denv_cpus_exit(d);
+        CHECK(lookup(1) == NULL);
     }
     CHECK_EQ(mm_fix_free_pages(), free_at_start);
 }
@@ -350,6 +371,7 @@ TEST(crash_records_the_message)
     setup();
     d = domain_create(4, "cr", 1, 10, false);
     ktest_log_clear();
+    on_cpus(d);
     domain_crash(d, "bad thing %d at %#x", 42, 0x1000);
     CHECK(ktest_log_contains("domain: d4 (cr) crashed: bad thing 42 at 0x1000"));
     CHECK_EQ(d->state, DOMAIN_CRASHED);
@@ -358,7 +380,9 @@ TEST(crash_records_the_message)
     domain_shutdown(d, SHUTDOWN_poweroff);
     CHECK_EQ(d->state, DOMAIN_CRASHED);
     CHECK_EQ(denv.stop_domain, 1);
-    domain_destroy(d);
+    denv_cpus_exit(d);
+    CHECK(lookup(4) == NULL);
+    CHECK_EQ(mm_fix_free_pages(), free_at_start);
 }
 
 /* ---- the end of the boot domains ------------------------------------------------ */
@@ -378,13 +402,12 @@ TEST(last_domain_gone_after_boot_ends_cleanly_if_all_powered_off)
     setup();
     a = domain_create(1, "a", 1, 10, false);
     b = domain_create(2, "b", 1, 10, false);
-    domain_shutdown(a, SHUTDOWN_poweroff);
-    domain_destroy(a);                  /* before the boot completed: not the end */
+    domain_shutdown(a, SHUTDOWN_poweroff);  /* torn down: no vCPU ran */
+    CHECK(lookup(1) == NULL);           /* before the boot completed: not the end */
     CHECK_EQ(denv.all_ended, 0);
     domains_boot_complete();
     CHECK_EQ(denv.all_ended, 0);        /* b still alive */
     domain_shutdown(b, SHUTDOWN_poweroff);
-    domain_destroy(b);
     CHECK_EQ(denv.all_ended, 1);
     CHECK_EQ(denv.all_ended_clean, 1);
 }
@@ -398,17 +421,14 @@ TEST(a_crash_or_reboot_makes_the_end_unclean)
     b = domain_create(2, "b", 1, 10, false);
     c = domain_create(3, "c", 1, 10, false);
     domains_boot_complete();
-    domain_crash(a, "x");
-    domain_destroy(a);
-    domain_destroy(b);                  /* torn down while running: not counted */
+    domain_crash(a, "x");               /* torn down at once: no vCPU ran */
+    domain_destroy(b);                  /* killed while running: not counted */
     domain_shutdown(c, SHUTDOWN_poweroff);
-    domain_destroy(c);
     CHECK_EQ(denv.all_ended, 1);
     CHECK_EQ(denv.all_ended_clean, 0);
 
     a = domain_create(1, "a", 1, 10, false);
     domain_shutdown(a, SHUTDOWN_reboot);
-    domain_destroy(a);
     CHECK_EQ(denv.all_ended, 2);
     CHECK_EQ(denv.all_ended_clean, 0);
 }
@@ -425,7 +445,7 @@ TEST(a_domain_destroyed_while_running_is_not_unclean)
     CHECK_EQ(denv.all_ended_clean, 1);
 }
 
-static uint32_t dumped[MAX_DOMAINS];
+static uint32_t dumped[64];
 
 static void dump_one(struct domain *d)
 {

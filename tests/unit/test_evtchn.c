@@ -56,14 +56,32 @@ void xfree(void *p)
     free(p);
 }
 
-static struct domain *doms[MAX_DOMAINS];
-static struct shared_info *pages[MAX_DOMAINS];
-static bool mapped[MAX_DOMAINS];
-static unsigned int kicks[MAX_DOMAINS][MAX_VCPUS];
+#define NR_TEST_DOMS 64
 
-struct domain *domain_by_id(uint16_t domid)
+static struct domain *doms[NR_TEST_DOMS];
+static struct shared_info *pages[NR_TEST_DOMS];
+static bool mapped[NR_TEST_DOMS];
+static unsigned int kicks[NR_TEST_DOMS][MAX_VCPUS];
+
+/* Lookups with references (keel/domain.h): the table above; a reference
+ * is counted so that each test can check every one was dropped. */
+static int32_t domain_refs;
+
+struct domain *domain_get(domid_t domid)
 {
-    return domid < MAX_DOMAINS ? doms[domid] : NULL;
+    struct domain *d = domid < NR_TEST_DOMS ? doms[domid] : NULL;
+
+    if (d && !d->is_dying) {
+        domain_refs++;
+        return d;
+    }
+    return NULL;
+}
+
+void domain_put(struct domain *d)
+{
+    (void)d;
+    domain_refs--;
 }
 
 struct shared_info *domain_shared_info(struct domain *d)

@@ -16,7 +16,7 @@
  *
  * The rest of Keel is faked: domains with the real p2m and page allocator
  * (tests/unit/mm_fixture.h) and RAM mapped at gfn RAM_GFN.., a registry for
- * domain_by_id(), guest addresses that are host pointers, continuations
+ * domain_get(), guest addresses that are host pointers, continuations
  * recorded as the dispatcher would (hypercall.c is tested on its own).
  */
 #include "ktest.h"
@@ -51,7 +51,7 @@ void xfree(void *p)
     free(p);
 }
 
-static struct domain *doms[MAX_DOMAINS];
+#define NR_TEST_DOMS 64
 
 /* Continuations, as common/hypercall.c records them. */
 static bool preempt_now;                /* hypercall_preempt_check() says */
@@ -75,9 +75,27 @@ void domain_page_put(mfn_t mfn)
     page_ref_put(mfn);
 }
 
-struct domain *domain_by_id(uint16_t domid)
+static struct domain *doms[NR_TEST_DOMS];
+
+/* Lookups with references (keel/domain.h): the table above; a reference
+ * is counted so that each test can check every one was dropped. */
+static int32_t domain_refs;
+
+struct domain *domain_get(domid_t domid)
 {
-    return domid < MAX_DOMAINS ? doms[domid] : NULL;
+    struct domain *d = domid < NR_TEST_DOMS ? doms[domid] : NULL;
+
+    if (d && !d->is_dying) {
+        domain_refs++;
+        return d;
+    }
+    return NULL;
+}
+
+void domain_put(struct domain *d)
+{
+    (void)d;
+    domain_refs--;
 }
 
 /* A domain with RAM_PAGES frames of RAM at RAM_GFN and its grant table. */

@@ -122,7 +122,7 @@ void kill_timer(struct timer *t)
     fx.slices_killed++;
 }
 
-void domain_destroy(struct domain *d)
+void domain_vcpus_stopped(struct domain *d)
 {
     fx.destroyed++;
     fx.destroyed_dom = d;
@@ -515,6 +515,94 @@ TEST(queued_vcpu_of_a_stopping_domain_is_not_run)
     CHECK_EQ(d->vcpus[0]->state, VCPU_PAUSED);
     CHECK_EQ(d->live_vcpus, 0);
     CHECK_EQ(fx.destroyed, 1);
+}
+
+/* ---- Toolstack pause (d->pause_count) ------------------------------------ */
+
+/* Woken while its domain is paused: runnable but parked, off every queue;
+ * the unpause queues it. */
+TEST(a_paused_domain_parks_its_woken_vcpus_until_unpaused)
+{
+    struct domain *d;
+
+    setup();
+    d = mkdom(1, 2, NULL);
+    d->pause_count = 1;
+    vcpu_wake(d->vcpus[0]);
+    CHECK_EQ(d->vcpus[0]->state, VCPU_RUNNABLE);
+    CHECK(d->vcpus[0]->parked);
+    CHECK_EQ(fx.softirq_raised[0], 0);
+    schedule_cpu();
+    CHECK_EQ(fx.nr_ran, 0);
+    schedule_unpause_domain(d);                     /* still paused: nothing */
+    CHECK(d->vcpus[0]->parked);
+    d->pause_count = 0;
+    schedule_unpause_domain(d);
+    CHECK(!d->vcpus[0]->parked);
+    CHECK(!d->vcpus[1]->parked);                    /* never woken: stays offline */
+    CHECK_EQ(d->vcpus[1]->state, VCPU_OFFLINE);
+    CHECK_EQ(fx.softirq_raised[0], 1);
+    schedule_cpu();
+    CHECK(strcmp(order(), "0") == 0);
+}
+
+/* Paused while queued: taken off the queue; preempted while paused: parked
+ * after its run; a bystander runs on. */
+TEST(pause_takes_queued_vcpus_off_and_parks_preempted_ones)
+{
+    static const unsigned int cpus[] = { 0, 0 };
+    struct domain *d, *other;
+
+    setup();
+    d = mkdom(1, 2, cpus);
+    other = mkdom(2, 1, NULL);
+    other->vcpus[0]->vcpu_id = 5;
+    vcpu_wake(d->vcpus[0]);
+    vcpu_wake(other->vcpus[0]);
+    vcpu_wake(d->vcpus[1]);
+    d->pause_count = 1;
+    schedule_pause_domain(d);
+    CHECK(d->vcpus[0]->parked);
+    CHECK(d->vcpus[1]->parked);
+    schedule_cpu();
+    CHECK(strcmp(order(), "5") == 0);               /* only the bystander */
+    d->pause_count = 0;
+    schedule_unpause_domain(d);
+    schedule_cpu();
+    CHECK(strcmp(order(), "5 0 1") == 0);
+    /* A stop of a paused domain stops its parked vCPUs too. */
+    d->vcpus[0]->state = VCPU_RUNNABLE;
+    d->vcpus[0]->parked = true;
+    d->state = DOMAIN_SHUTDOWN;
+    schedule_stop_domain(d);
+    CHECK_EQ(d->vcpus[0]->state, VCPU_PAUSED);
+    CHECK(!d->vcpus[0]->parked);
+    CHECK_EQ(d->live_vcpus, 0);
+    CHECK_EQ(fx.destroyed, 1);
+}
+
+static struct domain *pausing;
+
+static void paused_while_running(struct vcpu *v, uint32_t nth)
+{
+    (void)nth;
+    pausing->pause_count = 1;       /* as domain_pause_ctl from another CPU */
+    (void)v;                        /* still RUNNING: preempted at its exit */
+}
+
+TEST(a_vcpu_running_when_paused_is_parked_after_its_run)
+{
+    struct domain *d;
+
+    setup();
+    d = pausing = mkdom(1, 1, NULL);
+    fx.guest = paused_while_running;
+    vcpu_wake(d->vcpus[0]);
+    schedule_cpu();
+    CHECK(strcmp(order(), "0") == 0);
+    CHECK_EQ(d->vcpus[0]->state, VCPU_RUNNABLE);
+    CHECK(d->vcpus[0]->parked);
+    CHECK(!d->vcpus[0]->on_cpu);
 }
 
 TEST(dump_lists_the_queues)

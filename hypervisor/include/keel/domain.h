@@ -3,7 +3,8 @@
  * Domains and vCPUs.  A domain owns its memory (every frame it owns has
  * page_info.owner = its domid), its p2m and its vCPUs; a vCPU is scheduled
  * on one CPU at a time.  Boot-time domains are built from multiboot modules
- * (common/domain_build.c); lifecycle in common/domain.c.
+ * (common/domain_build.c), others by dom0's toolstack; lifecycle (ids,
+ * pause, shutdown, destruction, zombies) in common/domain.c, docs/domains.md.
  */
 #ifndef KEEL_DOMAIN_H
 #define KEEL_DOMAIN_H
@@ -17,7 +18,6 @@
 #include <public/hvm/params.h>
 #include <public/vcpu.h>
 
-#define MAX_DOMAINS         64
 #define MAX_VCPUS           64
 #define DOMAIN_MEMMAP_MAX   8       /* memory map entries a domain is given */
 #define CREDIT2_DEFAULT_WEIGHT 256  /* a new domain's scheduler weight (Xen's) */
@@ -27,14 +27,15 @@ enum vcpu_state {
     VCPU_RUNNABLE,      /* on a run queue */
     VCPU_RUNNING,       /* on its CPU now */
     VCPU_BLOCKED,       /* HLT or SCHEDOP_block: waits for an event */
-    VCPU_PAUSED,        /* stopped by Keel (domain shutting down) */
+    VCPU_PAUSED,        /* stopped by Keel (domain shutting down or dying) */
 };
 
 enum domain_state {
     DOMAIN_RUNNING,
     DOMAIN_SHUTDOWN,    /* the guest asked (SCHEDOP_shutdown) */
     DOMAIN_CRASHED,     /* Keel stopped it after a fatal guest error */
-    DOMAIN_DEAD,        /* torn down, memory returned */
+    DOMAIN_KILLED,      /* destroyed (destroydomain) before it stopped */
+    DOMAIN_DEAD,        /* torn down, memory returned (or a zombie's) */
 };
 
 struct domain;
@@ -46,6 +47,8 @@ struct vcpu {
     uint32_t processor;         /* the CPU it runs on */
     struct vcpu *runq_next;     /* run queue link */
     bool on_cpu;                /* taken off its run queue to run (runq lock) */
+    bool parked;                /* runnable, kept off the queue while its
+                                   domain is paused (runq lock) */
     uint64_t exits;             /* VM exits taken, for statistics */
     bool is_initialised;        /* has a state to start from (a CPU record
                                    loaded by sethvmcontext): an unpause
@@ -71,12 +74,30 @@ struct vcpu {
 struct domain {
     uint16_t domid;
     bool privileged;            /* dom0 */
-    bool is_dying;              /* teardown begun: domain_get() no longer finds it */
+    bool is_dying;              /* killed: domain_get() no longer finds it */
     uint32_t refcnt;            /* the domain table's reference, plus each
                                    domain_get(); the last domain_put() frees it */
     char name[32];
     enum domain_state state;
     uint32_t shutdown_reason;   /* SHUTDOWN_* when state is SHUTDOWN */
+    /* Lifecycle (common/domain.c, docs/domains.md); flags under d->lock. */
+    struct domain *hash_next;   /* the domain table's chains (domains_lock) */
+    struct domain *list_next;   /* every domain in the table, by id */
+    bool published;             /* creation finished: lookups find it */
+    bool controlled;            /* built by the toolstack: waits for
+                                   destroydomain when it stops */
+    bool vcpus_stopped;         /* every vCPU stopped (live_vcpus reached 0) */
+    bool is_shut_down;          /* stopped by a shutdown or crash, not dying */
+    bool teardown_begun;        /* its resources are being released */
+    bool zombie;                /* torn down, but frames still referenced */
+    uint32_t pause_count;       /* toolstack pauses (pausedomain), nesting;
+                                   its vCPUs run only at 0 */
+    uint32_t vcpu_users;        /* pause/unpause walking its vCPUs: the
+                                   teardown waits for them */
+    uint32_t max_evtchn_port;   /* createdomain's limits (0: Keel's own) */
+    uint32_t max_grant_frames;
+    uint32_t max_maptrack_frames;
+    uint8_t handle[16];         /* the toolstack's UUID for it */
     spinlock_t lock;
     struct p2m p2m;
     uint64_t tot_pages;         /* frames owned */
@@ -109,7 +130,6 @@ struct domain {
     uint32_t nr_memmap;
     /* Set by the toolstack through domctl (common/domctl_simple.c); stored,
      * enforced where docs/control-abi.md says. */
-    uint8_t handle[16];         /* XEN_DOMCTL_setdomainhandle: its UUID */
     uint16_t sched_weight;      /* credit2 weight 1..65535, default 256 */
     uint16_t sched_cap;         /* credit2 cap, % of a CPU, 0 = none */
     int64_t time_offset;        /* XEN_DOMCTL_settimeoffset, seconds */
@@ -124,8 +144,26 @@ struct mem_chunk {
     uint32_t order;
 };
 
-/* A domain with nr_vcpus vCPUs (offline) and an empty p2m; NULL if out of
- * IDs or memory (logged). */
+/* What a new domain is made with (domain_new). */
+struct domain_params {
+    domid_t domid;              /* 1..DOMID_FIRST_RESERVED-1 exactly, or
+                                   DOMID_AUTO: the next free id after the last
+                                   one picked (ids are not reused at once) */
+    const char *name;
+    uint32_t nr_vcpus;          /* 1..MAX_VCPUS */
+    uint64_t max_pages;
+    bool privileged;
+    bool controlled;            /* the toolstack's: starts paused (pause
+                                   count 1), waits for destroydomain */
+    uint32_t max_evtchn_port, max_grant_frames, max_maptrack_frames;
+};
+#define DOMID_AUTO          0xFFFFu
+
+/* A domain with nr_vcpus vCPUs (offline) and an empty p2m: 0 and *out, or
+ * -EEXIST (id taken), -EINVAL (bad id or vCPU count), -ENOMEM (no free id
+ * or no memory); logged. */
+int domain_new(const struct domain_params *p, struct domain **out);
+/* domain_new for a boot-time domain (id exact, not controlled); NULL on error. */
 struct domain *domain_create(uint16_t domid, const char *name, uint32_t nr_vcpus,
                              uint64_t max_pages, bool privileged);
 
@@ -147,30 +185,52 @@ int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
 int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
 int zero_gpa(struct domain *d, uint64_t gpa, uint64_t len);
 
-/* The guest asked to stop (SCHEDOP_shutdown) or Keel found it broken:
- * pause every vCPU; the domain is torn down once none runs. */
+/* The guest asked to stop (SCHEDOP_shutdown, or remote_shutdown by dom0)
+ * or Keel found it broken: every vCPU is stopped; then a boot-time domain
+ * is torn down, a controlled one keeps its reason until destroydomain.
+ * dom0 gets VIRQ_DOM_EXC once none runs. */
 void domain_shutdown(struct domain *d, uint32_t reason);
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+
+/* The scheduler stopped d's last vCPU (live_vcpus reached 0). */
+void domain_vcpus_stopped(struct domain *d);
+
+/* Toolstack pause (XEN_DOMCTL_pausedomain/unpausedomain): nests; a paused
+ * domain's vCPUs do not run.  0, -EOVERFLOW (255 pauses, as Xen) or
+ * -EINVAL (unpause of a domain not paused). */
+int domain_pause_ctl(struct domain *d);
+int domain_unpause_ctl(struct domain *d);
 
 /* Boot-time domains ended: called when the last one is torn down after
  * domains_boot_complete() (or by it, if none is left by then). */
 void domains_all_ended(bool all_clean);
 void domains_boot_complete(void);
 
-/* Tear down a domain none of whose vCPUs runs: memory scrubbed and freed. */
+/* Kill d (destroydomain): it leaves lookups at once; its vCPUs are stopped
+ * and, once none runs (at once if none did), its event channels, grant
+ * table, p2m and memory are released, each frame scrubbed.  Frames another
+ * domain still references stay with the zombie until domain_page_put; its id
+ * leaves the table when the last is back.  Again on a dying domain: nothing.
+ * The caller holds a reference, unless no vCPU of d can be running. */
 void domain_destroy(struct domain *d);
 
-struct domain *domain_by_id(uint16_t domid);
+/* Drop a reference on another domain's frame (taken with page_ref_get):
+ * the last one on a zombie's frame frees it, and the zombie's last frame
+ * ends the zombie.  Everyone drops such references through this. */
+void domain_page_put(mfn_t mfn);
 
 /* A reference on domain domid: NULL if there is none or it is dying.  The
  * structure stays valid until the matching domain_put(); its subsystems may
  * be torn down meanwhile (check is_dying under their locks). */
 struct domain *domain_get(domid_t domid);
+/* domain_get that finds dying and zombie domains too (getdomaininfo,
+ * destroydomain). */
+struct domain *domain_get_any(domid_t domid);
+/* The domain with the lowest id >= domid (dying ones too), referenced, or
+ * NULL: for getdomaininfo and getdomaininfolist. */
+struct domain *domain_get_next(domid_t domid);
 void domain_put(struct domain *d);
 
-/* Drop a reference on another domain's frame (page_ref_put); every holder
- * of such a reference (a grant or foreign mapping) drops it this way. */
-void domain_page_put(mfn_t mfn);
 uint32_t domains_alive(void);
 
 /* Console output of a guest: buffered per line, printed as "(dN) line". */
@@ -202,5 +262,10 @@ void scheduler_init(void);
 /* Take every vCPU of a stopping domain off the CPUs; the domain is torn
  * down by whichever CPU stops its last vCPU. */
 void schedule_stop_domain(struct domain *d);
+/* After d->pause_count went up: take its vCPUs off the queues and CPUs
+ * (back once none runs; never called by one of d's vCPUs).  After it went
+ * to 0: queue again those parked meanwhile. */
+void schedule_pause_domain(struct domain *d);
+void schedule_unpause_domain(struct domain *d);
 
 #endif

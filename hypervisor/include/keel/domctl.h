@@ -97,5 +97,19 @@ SYSCTL_HANDLER(sysctl_sched_id);
 SYSCTL_HANDLER(sysctl_physinfo);
 SYSCTL_HANDLER(sysctl_cputopoinfo);
 SYSCTL_HANDLER(sysctl_numainfo);
+/* The lifecycle (common/domctl_domain.c, docs/domains.md). */
+long domctl_createdomain(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
+                         bool *copyback);
+long domctl_destroydomain(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
+                          bool *copyback);
+long domctl_pausedomain(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
+                        bool *copyback);
+long domctl_unpausedomain(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
+                          bool *copyback);
+long domctl_getdomaininfo(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
+                          bool *copyback);
+long sysctl_getdomaininfolist(struct vcpu *caller, struct xen_sysctl *op, bool *copyback);
+/* What getdomaininfo reports of d (Xen's getdomaininfo()). */
+void domain_fill_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
 
 #endif

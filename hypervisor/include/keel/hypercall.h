@@ -42,6 +42,10 @@ long do_xen_version(struct vcpu *v, const uint64_t args[5]);
 long do_console_io(struct vcpu *v, const uint64_t args[5]);
 long do_sched_op(struct vcpu *v, const uint64_t args[5]);
 long do_hvm_op(struct vcpu *v, const uint64_t args[5]);
+/* 0, or -EPERM when caller may not set (or get) HVM param index of d: a
+ * guest on itself only what Xen lets it (common/hvm_op.c). */
+int hvm_param_allowed(const struct domain *caller, const struct domain *d,
+                      uint32_t index, bool set);
 long do_vcpu_op(struct vcpu *v, const uint64_t args[5]);
 long do_memory_op(struct vcpu *v, const uint64_t args[5]);
 long do_event_channel_op(struct vcpu *v, const uint64_t args[5]);
