@@ -298,3 +298,5 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     pr_err("domain: d%u (%s) crashed: %s\n", d->domid, d->name, reason);
     stop_domain(d, DOMAIN_CRASHED, SHUTDOWN_crash);
 }
+
+void domain_page_put(mfn_t mfn) { page_ref_put(mfn); }   /* replaced by i9-life */

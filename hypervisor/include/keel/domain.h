@@ -151,6 +151,8 @@ struct domain *domain_by_id(uint16_t domid);
 struct domain *domain_get(domid_t domid);
 void domain_put(struct domain *d);
 uint32_t domains_alive(void);
+/* Drop a reference on another domain's frame (see page_ref_get). */
+void domain_page_put(mfn_t mfn);
 
 /* Console output of a guest: buffered per line, printed as "(dN) line". */
 void domain_console_write(struct domain *d, const char *buf, uint32_t len);
