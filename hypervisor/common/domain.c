@@ -9,7 +9,9 @@
 #include <asm/smp.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
+#include <keel/claim.h>
 #include <keel/event.h>
+#include <keel/foreign.h>
 #include <keel/grant_table.h>
 #include <keel/keyhandler.h>
 #include <keel/lib.h>
@@ -149,7 +151,7 @@ static pfn_t alloc_chunk(struct domain *d, uint32_t order, unsigned int alloc_fl
 
     if (mfn == PFN_INVALID)
         return PFN_INVALID;
-    if (record_chunk(d, mfn, order) < 0) {
+    if (claim_charge(d, 1ULL << order) < 0 || record_chunk(d, mfn, order) < 0) {
         page_free(mfn, order);
         return PFN_INVALID;
     }
@@ -227,6 +229,8 @@ void domain_destroy(struct domain *d)
     for (uint32_t i = 0; i < d->nr_vcpus; i++)
         if (d->vcpus[i])
             vcpu_time_teardown(d->vcpus[i]);    /* first: no timer raises a VIRQ */
+    foreign_domain_teardown(d);     /* the frames it maps from others */
+    claim_cancel(d);
     evtchn_domain_destroy(d);       /* then: peers' ports become unbound */
     gnttab_domain_destroy(d);       /* before the p2m and memory: copies end */
     for (uint32_t i = 0; i < d->nr_vcpus; i++) {
@@ -235,8 +239,10 @@ void domain_destroy(struct domain *d)
         hvm_vcpu_destroy(d->vcpus[i]);
         xfree(d->vcpus[i]);
     }
+    spin_lock(&d->mem_lock);        /* memory_op on it from dom0 ends first */
     p2m_teardown(&d->p2m);
     free_memory(d);
+    spin_unlock(&d->mem_lock);
     shared_info_teardown(d);
     xfree(d->held);                 /* those frames were in chunks, now freed */
     d->state = DOMAIN_DEAD;

@@ -176,7 +176,7 @@ TEST(reservation_queries)
 TEST(unknown_sub_ops)
 {
     static const uint32_t ops[] = { 2 /* maximum_ram_page */, 5, 8, 10, 11 /* exchange */,
-                                    12, 13, 14 /* maximum_gpfn */, 15, 63 };
+                                    12, 16, 17 /* pod target */, 63 };
     setup();
     for (uint32_t i = 0; i < ARRAY_SIZE(ops); i++) {
         CHECK_EQ(memop(d1, ops[i], 0, NULL), -ENOSYS);
@@ -622,11 +622,13 @@ TEST(add_to_physmap_errors)
     CHECK_EQ(add_to_physmap(d1, DOMID_SELF, 99, 0, HOLE, 0), -EINVAL);
     CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_gmfn, 0, HOLE, 0), -ENOSYS);
     CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_gmfn_range, 0, HOLE, 0), -ENOSYS);
+    /* As Xen: foreign frames only through add_to_physmap_batch. */
     CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_gmfn_foreign, 0, HOLE, 0), -ENOSYS);
     CHECK_EQ(add_to_physmap(d1, 9, XENMAPSPACE_shared_info, 0, HOLE, 0), -ESRCH);
     CHECK_EQ(add_to_physmap(d1, 2, XENMAPSPACE_shared_info, 0, HOLE, 0), -EPERM);
     d0 = domain_create(0, "d0", 1, 10, true);
-    CHECK_EQ(add_to_physmap(d0, 2, XENMAPSPACE_shared_info, 0, HOLE, 0), -ENOSYS);
+    /* Keel: into the caller's own p2m only, even for dom0. */
+    CHECK_EQ(add_to_physmap(d0, 2, XENMAPSPACE_shared_info, 0, HOLE, 0), -EPERM);
     domain_destroy(d0);
     CHECK_EQ(add_to_physmap(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, 1ULL << 36, 0), -EINVAL);
     /* The start extent must fit xatp.size (16 bits): -EDOM beyond. */

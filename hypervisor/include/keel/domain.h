@@ -19,7 +19,7 @@
 
 #define MAX_DOMAINS         64
 #define MAX_VCPUS           64
-#define DOMAIN_MEMMAP_MAX   8       /* memory map entries a domain is given */
+#define DOMAIN_MEMMAP_MAX   16      /* memory map entries: at boot or set by dom0 */
 
 enum vcpu_state {
     VCPU_OFFLINE,       /* not started (secondary vCPUs before INIT/SIPI) */
@@ -74,6 +74,7 @@ struct domain {
     struct p2m p2m;
     uint64_t tot_pages;         /* frames owned */
     uint64_t max_pages;
+    uint64_t claimed_pages;     /* XENMEM_claim_pages left (common/claim.c) */
     uint32_t nr_vcpus;
     struct vcpu *vcpus[MAX_VCPUS];
     uint64_t hvm_params[HVM_NR_PARAMS];
@@ -98,7 +99,8 @@ struct domain {
     uint32_t nr_held, cap_held;
     uint64_t memop_waiting;     /* vCPUs (bit n) waiting out a p2m change */
     uint64_t poll_mask;         /* vCPUs (bit n) blocked in SCHEDOP_poll */
-    struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX]; /* as given at boot */
+    struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX]; /* as given at boot, or by
+                                   XENMEM_set_memory_map (mem_lock) */
     uint32_t nr_memmap;
 };
 
