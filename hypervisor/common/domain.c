@@ -6,6 +6,7 @@
  * allocator, which scrubs it before anyone else gets it.
  */
 #include <asm/hvm_vcpu.h>
+#include <asm/processor.h>
 #include <asm/smp.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
@@ -217,7 +218,7 @@ void domain_destroy(struct domain *d)
 
     spin_lock(&domains_lock);
     registered = d->domid < MAX_DOMAINS && domains[d->domid] == d;
-    d->is_dying = true;
+    __atomic_store_n(&d->is_dying, true, __ATOMIC_SEQ_CST);
     if (registered) {
         domains[d->domid] = NULL;
         nr_alive--;
@@ -225,6 +226,9 @@ void domain_destroy(struct domain *d)
             any_unclean = true;
     }
     spin_unlock(&domains_lock);
+    /* dom0's memory_ops on d end first (they may wait for its vCPUs). */
+    while (__atomic_load_n(&d->memop_users, __ATOMIC_SEQ_CST))
+        cpu_relax();
 
     for (uint32_t i = 0; i < d->nr_vcpus; i++)
         if (d->vcpus[i])

@@ -280,6 +280,14 @@ static bool may_act_on(const struct vcpu *v, const struct domain *d)
     return v->domain->privileged;
 }
 
+static void target_put(struct vcpu *v, struct domain *d)
+{
+    if (d && d != v->domain) {
+        __atomic_fetch_sub(&d->memop_users, 1, __ATOMIC_SEQ_CST);
+        domain_put(d);
+    }
+}
+
 /* The domain domid names: the caller (DOMID_SELF or its own id), or
  * another live domain the caller may act on, with a reference
  * (target_put).  NULL with *rc -ESRCH (none, dying, DOMID_*) or -EPERM. */
@@ -298,13 +306,16 @@ static struct domain *target_get(struct vcpu *v, domid_t domid, int *rc)
         *rc = -EPERM;
         return NULL;
     }
+    /* Counted before is_dying is looked at again: domain_destroy sets
+     * is_dying, then waits for the count (it may free d's vCPUs, which
+     * p2m_quiesce looks at, only then). */
+    __atomic_fetch_add(&d->memop_users, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&d->is_dying, __ATOMIC_SEQ_CST)) {
+        target_put(v, d);
+        *rc = -ESRCH;
+        return NULL;
+    }
     return d;
-}
-
-static void target_put(struct vcpu *v, struct domain *d)
-{
-    if (d && d != v->domain)
-        domain_put(d);
 }
 
 /* ---- Reservations --------------------------------------------------------- */

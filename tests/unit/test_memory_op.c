@@ -754,6 +754,10 @@ TEST(reservation_ops_for_another_domain)
     /* dom0 on itself by its id. */
     CHECK_EQ(resv_on(d0, XENMEM_populate_physmap, 100, 1, 0, 0), 1);
     CHECK_EQ(d0->tot_pages, D0_RAM + 1);
+    /* Every op let go of its targets (domain_destroy waits for them). */
+    CHECK_EQ(d1->memop_users, 0);
+    CHECK_EQ(d2->memop_users, 0);
+    CHECK_EQ(d2->refcnt, 1);
     domain_destroy(d2);
     domain_destroy(d0);
     teardown();
@@ -987,6 +991,8 @@ TEST(foreign_batch_maps_and_references)
     CHECK_EQ(pfn_to_page(m1)->count, 0);
     CHECK_EQ(pfn_to_page(m2)->count, 0);
     CHECK_EQ(d0->p2m.nr_entries[p2m_foreign], 0);
+    CHECK_EQ(d1->memop_users, 0);
+    CHECK_EQ(d1->refcnt, 1);
     CHECK_EQ(resv_on(d1, XENMEM_decrease_reservation, GFN_4K, 1, 0, DOMID_SELF), 1);
     CHECK(mm_fix_free_pages() + d0->p2m.table_pages + d1->p2m.table_pages >= free);
     domain_destroy(d0);

@@ -98,6 +98,8 @@ struct domain {
                                    reused first by populate_physmap */
     uint32_t nr_held, cap_held;
     uint64_t memop_waiting;     /* vCPUs (bit n) waiting out a p2m change */
+    uint32_t memop_users;       /* memory_ops of another domain on this one
+                                   under way: teardown waits for them */
     uint64_t poll_mask;         /* vCPUs (bit n) blocked in SCHEDOP_poll */
     struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX]; /* as given at boot, or by
                                    XENMEM_set_memory_map (mem_lock) */
