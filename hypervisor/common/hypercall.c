@@ -7,6 +7,7 @@
 #include <asm/hvm_vcpu.h>
 #include <asm/svm/vmcb.h>
 #include <keel/domain.h>
+#include <keel/domctl.h>
 #include <keel/errno.h>
 #include <keel/hypercall.h>
 #include <keel/lib.h>
@@ -25,6 +26,8 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_memory_op] = do_memory_op,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
     [__HYPERVISOR_grant_table_op] = do_grant_table_op,
+    [__HYPERVISOR_sysctl] = do_sysctl,
+    [__HYPERVISOR_domctl] = do_domctl,
 };
 
 static bool guest_in_64bit_mode(const struct vcpu *v)

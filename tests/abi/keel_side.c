@@ -21,6 +21,8 @@
 #include "public/io/xs_wire.h"
 #include "public/elfnote.h"
 #include "public/arch-x86/hvm/start_info.h"
+#include "public/domctl.h"
+#include "public/sysctl.h"
 
 #include "abi.h"
 

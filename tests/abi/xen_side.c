@@ -37,6 +37,10 @@
 #include <xen/elfnote.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/arch-x86/xen-mca.h>
+#ifdef ABI_XEN_TOOLS
+#include <xen/domctl.h>     /* Xen refuses these two to guests */
+#include <xen/sysctl.h>
+#endif
 
 #include "abi.h"
 

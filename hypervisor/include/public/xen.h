@@ -219,4 +219,14 @@ DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 DEFINE_XEN_GUEST_HANDLE(domid_t);
 DEFINE_XEN_GUEST_HANDLE(multicall_entry_t);
 
+/*
+ * Toolstack-only (Xen hides it from guests): a bitmap of CPUs or nodes in
+ * the caller's memory, nr_bits long, bit i in byte i / 8 (domctl, sysctl).
+ */
+struct xenctl_bitmap {
+    XEN_GUEST_HANDLE(uint8_t) bitmap;
+    uint32_t nr_bits;
+};
+typedef struct xenctl_bitmap xenctl_bitmap_t;
+
 #endif /* KEEL_PUBLIC_XEN_H */

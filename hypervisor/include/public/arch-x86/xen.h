@@ -66,4 +66,62 @@ struct arch_shared_info {
     uint64_t p2m_generation;
 };
 
+/*
+ * Toolstack-only (Xen hides it from guests): the x86 part of
+ * XEN_DOMCTL_createdomain's and getdomaininfo's configuration.  A PVH guest
+ * asks for the local APIC only (XEN_X86_EMU_LAPIC); an HVM guest for all.
+ */
+struct xen_arch_domainconfig {
+#define _XEN_X86_EMU_LAPIC          0
+#define XEN_X86_EMU_LAPIC           (1U << _XEN_X86_EMU_LAPIC)
+#define _XEN_X86_EMU_HPET           1
+#define XEN_X86_EMU_HPET            (1U << _XEN_X86_EMU_HPET)
+#define _XEN_X86_EMU_PM             2
+#define XEN_X86_EMU_PM              (1U << _XEN_X86_EMU_PM)
+#define _XEN_X86_EMU_RTC            3
+#define XEN_X86_EMU_RTC             (1U << _XEN_X86_EMU_RTC)
+#define _XEN_X86_EMU_IOAPIC         4
+#define XEN_X86_EMU_IOAPIC          (1U << _XEN_X86_EMU_IOAPIC)
+#define _XEN_X86_EMU_PIC            5
+#define XEN_X86_EMU_PIC             (1U << _XEN_X86_EMU_PIC)
+#define _XEN_X86_EMU_VGA            6
+#define XEN_X86_EMU_VGA             (1U << _XEN_X86_EMU_VGA)
+#define _XEN_X86_EMU_IOMMU          7
+#define XEN_X86_EMU_IOMMU           (1U << _XEN_X86_EMU_IOMMU)
+#define _XEN_X86_EMU_PIT            8
+#define XEN_X86_EMU_PIT             (1U << _XEN_X86_EMU_PIT)
+#define _XEN_X86_EMU_USE_PIRQ       9
+#define XEN_X86_EMU_USE_PIRQ        (1U << _XEN_X86_EMU_USE_PIRQ)
+#define _XEN_X86_EMU_VPCI           10
+#define XEN_X86_EMU_VPCI            (1U << _XEN_X86_EMU_VPCI)
+#define XEN_X86_EMU_ALL             0x7ffU   /* bits 0..10 */
+    uint32_t emulation_flags;
+#define XEN_X86_MSR_RELAXED         (1U << 0)
+    uint32_t misc_flags;
+};
+#define XEN_X86_MISC_FLAGS_MAX      XEN_X86_MSR_RELAXED
+
+/*
+ * One CPUID leaf and one MSR of a CPU policy (XEN_DOMCTL_get/set_cpu_policy,
+ * XEN_SYSCTL_get_cpu_policy).  subleaf is XEN_CPUID_NO_SUBLEAF for leaves
+ * that have none; an MSR entry's flags must be zero.
+ */
+typedef struct xen_cpuid_leaf {
+#define XEN_CPUID_NO_SUBLEAF        0xffffffffU
+    uint32_t leaf;
+    uint32_t subleaf;
+    uint32_t a;
+    uint32_t b;
+    uint32_t c;
+    uint32_t d;
+} xen_cpuid_leaf_t;
+DEFINE_XEN_GUEST_HANDLE(xen_cpuid_leaf_t);
+
+typedef struct xen_msr_entry {
+    uint32_t idx;
+    uint32_t flags;
+    uint64_t val;
+} xen_msr_entry_t;
+DEFINE_XEN_GUEST_HANDLE(xen_msr_entry_t);
+
 #endif /* KEEL_PUBLIC_ARCH_X86_XEN_H */
