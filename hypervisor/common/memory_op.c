@@ -7,7 +7,7 @@
  * nowhere, as Xen does for translated guests).  Every other sub-op returns
  * -ENOSYS (docs/abi-coverage.md).
  *
- * Other domains.  dom0 (the one check, may_act_on) may do the reservation
+ * Other domains.  dom0 (the access hook, access_memory_op_foreign) may do the reservation
  * ops, the queries, maximum_gpfn, claim_pages and set_memory_map on behalf
  * of another domid, holding a domain_get reference on it; each op takes the
  * target's mem_lock and stops if it is dying (domain_destroy tears the p2m
@@ -40,6 +40,7 @@
 #include <asm/hvm_vcpu.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <keel/access.h>
 #include <keel/claim.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
@@ -272,12 +273,11 @@ static int increase_extent(struct domain *d, uint32_t order)
 
 /* ---- The domain a request names ------------------------------------------- */
 
-/* May the caller act on another domain d?  dom0 only: the one place this
- * is decided (i9-abi's access_memory_op_foreign replaces it). */
-static bool may_act_on(const struct vcpu *v, const struct domain *d)
+/* May the caller do op on another domain d?  Decided by the access hook
+ * (keel/access.h: dom0 only). */
+static bool may_act_on(const struct vcpu *v, uint32_t op, const struct domain *d)
 {
-    (void)d;
-    return v->domain->privileged;
+    return access_memory_op_foreign(v->domain, op, d) == 0;
 }
 
 static void target_put(struct vcpu *v, struct domain *d)
@@ -291,7 +291,7 @@ static void target_put(struct vcpu *v, struct domain *d)
 /* The domain domid names: the caller (DOMID_SELF or its own id), or
  * another live domain the caller may act on, with a reference
  * (target_put).  NULL with *rc -ESRCH (none, dying, DOMID_*) or -EPERM. */
-static struct domain *target_get(struct vcpu *v, domid_t domid, int *rc)
+static struct domain *target_get(struct vcpu *v, uint32_t op, domid_t domid, int *rc)
 {
     struct domain *d;
 
@@ -301,7 +301,7 @@ static struct domain *target_get(struct vcpu *v, domid_t domid, int *rc)
         *rc = -ESRCH;
         return NULL;
     }
-    if (!may_act_on(v, d)) {
+    if (!may_act_on(v, op, d)) {
         domain_put(d);
         *rc = -EPERM;
         return NULL;
@@ -395,7 +395,7 @@ static long reservation_op(struct vcpu *v, uint32_t op, uint64_t start, uint64_t
         r.extent_order > (v->domain->privileged ? MAX_EXTENT_ORDER_CTL : MAX_EXTENT_ORDER) ||
         (op == XENMEM_populate_physmap && (r.mem_flags & XENMEMF_populate_on_demand)))
         return (long)start;
-    if (!(d = target_get(v, r.domid, &rc)))
+    if (!(d = target_get(v, op, r.domid, &rc)))
         return (long)start;
     reservation_run(v, d, op, &r, &done);
     target_put(v, d);
@@ -423,7 +423,7 @@ static long reservation_query(struct vcpu *v, uint32_t op, uint64_t arg)
 
     if (copy_from_guest(v, &domid, arg, sizeof(domid)) < 0)
         return -EFAULT;
-    if (!(d = target_get(v, domid, &rc)))
+    if (!(d = target_get(v, op, domid, &rc)))
         return rc;
     spin_lock(&d->mem_lock);
     if (op == XENMEM_current_reservation)
@@ -453,7 +453,7 @@ static long claim_pages(struct vcpu *v, uint64_t arg)
         return -EINVAL;
     if (!(d = domain_get(r.domid)))
         return -EINVAL;
-    if (!may_act_on(v, d))
+    if (access_privileged(v->domain))
         rc = -EPERM;
     else {
         spin_lock(&d->mem_lock);
@@ -501,7 +501,7 @@ static long set_memory_map(struct vcpu *v, uint64_t arg)
         return -EFAULT;
     if (f.map.nr_entries > DOMAIN_MEMMAP_MAX)
         return -EINVAL;
-    if (!(d = target_get(v, f.domid, &rc)))
+    if (!(d = target_get(v, XENMEM_set_memory_map, f.domid, &rc)))
         return rc;
     if (copy_from_guest(v, e, xen_guest_handle_addr(f.map.buffer),
                         f.map.nr_entries * sizeof(e[0])) < 0) {
@@ -718,7 +718,7 @@ static long add_to_physmap_batch(struct vcpu *v, uint64_t start, uint64_t arg)
         if (x.u.foreign_domid == DOMID_SELF || x.u.foreign_domid == v->domain->domid)
             fd_rc = -EINVAL;        /* Xen: not a foreign domain */
         else
-            fd = target_get(v, x.u.foreign_domid, &fd_rc);
+            fd = target_get(v, XENMEM_add_to_physmap_batch, x.u.foreign_domid, &fd_rc);
     }
     for (uint64_t i = start; i < x.size; i++) {
         xen_ulong_t idx;
@@ -761,7 +761,7 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 
     if (copy_from_guest(v, &x, arg, sizeof(x)) < 0)
         return -EFAULT;
-    if (!(d = target_get(v, x.domid, &rc)))
+    if (!(d = target_get(v, XENMEM_remove_from_physmap, x.domid, &rc)))
         return rc;
     spin_lock(&d->mem_lock);
     if (d->is_dying)
@@ -801,10 +801,10 @@ static long acquire_resource(struct vcpu *v, uint64_t start, uint64_t arg)
         return -EFAULT;
     if (x.pad != 0)
         return -EINVAL;
-    if (!(d = target_get(v, x.domid, &rc)))
+    if (!(d = target_get(v, XENMEM_acquire_resource, x.domid, &rc)))
         return rc;
     rc = 0;
-    if (!v->domain->privileged)
+    if (access_privileged(v->domain))
         rc = -EPERM;                /* its own grant table too: dom0 only */
     else if (x.type != XENMEM_resource_grant_table)
         rc = -EOPNOTSUPP;
