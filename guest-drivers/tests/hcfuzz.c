@@ -9,9 +9,10 @@
  * out: shutdown, block and poll; p2m changes (reservations, physmap moves,
  * grant copy and transfer, which name guest frames); HVM parameters
  * (a random callback vector); re-registering vcpu_info or the runstate
- * area; NMIs to itself.  Every other implemented sub-op and many undefined
- * ones are called; grant map/unmap also with nearly valid batches
- * (fuzz_grant_map).
+ * area; NMIs to itself.  The control domain's memory ops (acting on another
+ * domain) are called with the domid forced to one that is not the caller's.
+ * Every other implemented sub-op and many undefined ones are called; grant
+ * map/unmap also with nearly valid batches (fuzz_grant_map).
  *
  * "seed=N" on the kernel's command line changes the sequence (two domains
  * fuzzing side by side use different ones).
@@ -208,6 +209,73 @@ static long fuzz_memory_op(void)
     return hypercall5(__HYPERVISOR_memory_op, cmd, ptr_arg(64), 0, 0, 0);
 }
 
+/* A domid that is never the caller's: beyond the few domains a test runs,
+ * or one of Xen's special ids. */
+static domid_t other_domid(void)
+{
+    static const uint64_t special[] = { DOMID_IO, DOMID_XEN, DOMID_COW, DOMID_INVALID };
+    return rnd() % 2 ? (domid_t)pick(special, ARRAY_SIZE(special))
+                     : (domid_t)(0x100 + rnd() % 0x7e00);
+}
+
+/* A struct of len random bytes in the scratch area. */
+static uint8_t *scratch_struct(unsigned int len)
+{
+    return scratch + (rnd() % (SCRATCH - len - 1024 + 1) & ~7ull);
+}
+
+/* The memory ops of a control domain, with garbage: a domU gets an error
+ * (-EPERM, -ESRCH, -EINVAL) or the start extent, and none may change its
+ * own p2m, so every domid the op acts on is forced to another domain's and
+ * every array the hypervisor may write is in the scratch area. */
+static long fuzz_memory_op_others(void)
+{
+    uint8_t *s;
+
+    switch (rnd() % 7) {
+    case 0: {                               /* populate/decrease/increase */
+        static const uint64_t ops[] = { XENMEM_populate_physmap, XENMEM_decrease_reservation,
+                                        XENMEM_increase_reservation };
+        struct xen_memory_reservation *r = (void *)(s = scratch_struct(sizeof(*r)));
+        r->domid = other_domid();
+        return hypercall5(__HYPERVISOR_memory_op, pick(ops, ARRAY_SIZE(ops)) | (rnd() % 4) << 6,
+                          (uint64_t)r, 0, 0, 0);
+    }
+    case 1: {                               /* claim: never acts for a domU */
+        s = scratch_struct(sizeof(struct xen_memory_reservation));
+        return hypercall5(__HYPERVISOR_memory_op, XENMEM_claim_pages, (uint64_t)s, 0, 0, 0);
+    }
+    case 2: {
+        struct xen_foreign_memory_map *f = (void *)(s = scratch_struct(sizeof(*f)));
+        f->domid = other_domid();
+        return hypercall5(__HYPERVISOR_memory_op, XENMEM_set_memory_map, (uint64_t)f, 0, 0, 0);
+    }
+    case 3: {
+        struct xen_remove_from_physmap *x = (void *)(s = scratch_struct(sizeof(*x)));
+        x->domid = other_domid();
+        return hypercall5(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, (uint64_t)x,
+                          0, 0, 0);
+    }
+    case 4: {                               /* foreign frames into its own p2m: -EPERM each */
+        struct xen_add_to_physmap_batch *b = (void *)(s = scratch_struct(sizeof(*b) + 1024));
+        b->domid = rnd() % 2 ? DOMID_SELF : other_domid();
+        b->space = rnd() % 4 ? XENMAPSPACE_gmfn_foreign : XENMAPSPACE_gmfn_range;
+        b->size = (uint16_t)(rnd() % 33);
+        b->u.foreign_domid = other_domid();
+        set_xen_guest_handle(b->idxs, (xen_ulong_t *)(s + 64));
+        set_xen_guest_handle(b->gpfns, (xen_pfn_t *)(s + 64 + 256));
+        set_xen_guest_handle(b->errs, (int *)(s + 64 + 512));
+        return hypercall5(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch | (rnd() % 4) << 6,
+                          (uint64_t)b, 0, 0, 0);
+    }
+    case 5:                                 /* dom0 only, its own too */
+        return hypercall5(__HYPERVISOR_memory_op, XENMEM_acquire_resource | (rnd() % 2) << 6,
+                          ptr_arg(sizeof(struct xen_mem_acquire_resource)), 0, 0, 0);
+    default:
+        return hypercall5(__HYPERVISOR_memory_op, XENMEM_maximum_gpfn, ptr_arg(8), 0, 0, 0);
+    }
+}
+
 static long fuzz_hvm_op(void)
 {
     static const uint64_t cmds[] = { HVMOP_get_param, 0xfe, UNKNOWN_SUBOP };
@@ -228,7 +296,8 @@ static long fuzz_other(void)
 
 static long (*const fuzzers[])(void) = {
     fuzz_xen_version, fuzz_console_io, fuzz_sched_op, fuzz_event_channel_op,
-    fuzz_grant_table_op, fuzz_grant_map, fuzz_vcpu_op, fuzz_memory_op, fuzz_hvm_op, fuzz_other,
+    fuzz_grant_table_op, fuzz_grant_map, fuzz_vcpu_op, fuzz_memory_op, fuzz_memory_op_others,
+    fuzz_hvm_op, fuzz_other,
 };
 
 /* ---- Non-canonical pointers ---------------------------------------------- */

@@ -9,10 +9,13 @@
  * docs/domains.md tells the whole story.
  */
 #include <asm/hvm_vcpu.h>
+#include <asm/processor.h>
 #include <asm/smp.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
+#include <keel/claim.h>
 #include <keel/event.h>
+#include <keel/foreign.h>
 #include <keel/grant_table.h>
 #include <keel/keyhandler.h>
 #include <keel/lib.h>
@@ -317,7 +320,7 @@ static pfn_t alloc_chunk(struct domain *d, uint32_t order, unsigned int alloc_fl
 
     if (mfn == PFN_INVALID)
         return PFN_INVALID;
-    if (record_chunk(d, mfn, order) < 0) {
+    if (claim_charge(d, 1ULL << order) < 0 || record_chunk(d, mfn, order) < 0) {
         page_free(mfn, order);
         return PFN_INVALID;
     }
@@ -455,11 +458,19 @@ static void domain_teardown(struct domain *d)
     bool unclean = d->state != DOMAIN_KILLED &&
                    !(d->state == DOMAIN_SHUTDOWN && d->shutdown_reason == SHUTDOWN_poweroff);
     bool done, last_boot = false;
-    bool is_dom0 = d->domid == 0 && d->privileged;
+    /* dom0 ended by itself (not killed) after the boot: Keel ends too. */
+    bool is_dom0 = d->domid == 0 && d->privileged && d->state != DOMAIN_KILLED &&
+                   __atomic_load_n(&boot_complete, __ATOMIC_ACQUIRE);
+
+    /* dom0's memory_ops on d end first (they may wait for its vCPUs). */
+    while (__atomic_load_n(&d->memop_users, __ATOMIC_SEQ_CST))
+        cpu_relax();
 
     for (uint32_t i = 0; i < d->nr_vcpus; i++)
         if (d->vcpus[i])
             vcpu_time_teardown(d->vcpus[i]);    /* first: no timer raises a VIRQ */
+    foreign_domain_teardown(d);     /* the frames it maps from others */
+    claim_cancel(d);
     evtchn_domain_destroy(d);       /* then: peers' ports become unbound */
     gnttab_domain_destroy(d);       /* before the p2m and memory: copies end */
     for (uint32_t i = 0; i < d->nr_vcpus; i++) {
@@ -469,8 +480,8 @@ static void domain_teardown(struct domain *d)
         xfree(d->vcpus[i]);
         d->vcpus[i] = NULL;
     }
+    spin_lock(&d->mem_lock);        /* memory_op on it from dom0 ends first */
     p2m_teardown(&d->p2m);
-    spin_lock(&d->mem_lock);
     done = free_unreferenced(d);
     d->zombie = !done;
     spin_unlock(&d->mem_lock);

@@ -62,6 +62,9 @@
 #define SET_STATUS_TRIES    5           /* as Xen: a guest racing us loses */
 #define GFN_LIMIT           (1ULL << P2M_GFN_BITS)
 #define GFN_INVALID_GUEST   (~(xen_pfn_t)0)     /* Xen's INVALID_GFN */
+/* page_info.owner of a frame whose table is gone while a foreign mapping
+ * (acquire_resource) still references it: no domain's, not yet free. */
+#define GNTTAB_ORPHAN       DOMID_INVALID
 
 BUILD_BUG_ON(sizeof(struct grant_entry_v1) != 8);
 BUILD_BUG_ON(offsetof(struct grant_entry_v1, domid) != 2);
@@ -166,6 +169,42 @@ int gnttab_domain_init(struct domain *d)
     return grow_table(gt, GNTTAB_INIT_FRAMES);
 }
 
+/* A frame of a table being torn down: freed (scrubbed before reuse), or,
+ * while a foreign mapping references it, orphaned for the last
+ * gnttab_frame_put to free. */
+static void frame_free(mfn_t mfn)
+{
+    bool orphan;
+
+    spin_lock(&gnttab_global_lock);
+    orphan = page_ref_held(mfn);
+    if (orphan)
+        pfn_to_page(mfn)->owner = GNTTAB_ORPHAN;
+    spin_unlock(&gnttab_global_lock);
+    if (!orphan)
+        page_free(mfn, 0);
+}
+
+bool gnttab_frame_put(mfn_t mfn)
+{
+    struct page_info *pg = pfn_to_page(mfn);
+    bool last, orphan;
+
+    spin_lock(&gnttab_global_lock);
+    if (!pg || (pg->owner != DOMID_KEEL && pg->owner != GNTTAB_ORPHAN)) {
+        spin_unlock(&gnttab_global_lock);
+        return false;
+    }
+    last = page_ref_put(mfn);
+    orphan = last && pg->owner == GNTTAB_ORPHAN;
+    if (orphan)
+        pg->owner = DOMID_KEEL;
+    spin_unlock(&gnttab_global_lock);
+    if (orphan)
+        page_free(mfn, 0);
+    return true;
+}
+
 void gnttab_domain_destroy(struct domain *d)
 {
     struct grant_table *gt = d->grant_table;
@@ -180,7 +219,7 @@ void gnttab_domain_destroy(struct domain *d)
     unmap_all(gt);
     d->grant_table = NULL;
     for (uint32_t i = 0; i < gt->nr_frames; i++) {
-        page_free(gt->frames[i], 0);        /* scrubbed before reuse */
+        frame_free(gt->frames[i]);
         xfree(gt->active[i]);
     }
     for (uint32_t i = 0; i < gt->mt_frames; i++)
@@ -264,6 +303,33 @@ int gnttab_physmap_frame(struct domain *d, uint64_t idx, mfn_t *mfn, gfn_t *old_
         *old_gfn = gt->gfns[idx];
     }
     spin_unlock(&gt->lock);
+    return rc;
+}
+
+int gnttab_acquire_frame(struct domain *d, uint32_t idx, mfn_t *mfn)
+{
+    struct grant_table *gt;
+    int rc = -ESRCH;
+
+    if (idx >= GNTTAB_MAX_FRAMES)
+        return -EINVAL;
+    spin_lock(&gnttab_global_lock);
+    gt = d->grant_table;
+    if (gt && !gt->dying)
+        __atomic_fetch_add(&gt->refs, 1, __ATOMIC_ACQ_REL);
+    else
+        gt = NULL;
+    spin_unlock(&gnttab_global_lock);
+    if (!gt)
+        return rc;
+    spin_lock(&gt->lock);
+    rc = grow_table(gt, idx + 1);
+    if (rc == 0) {
+        *mfn = gt->frames[idx];
+        rc = page_ref_get(*mfn, DOMID_KEEL);    /* freed only after the last put */
+    }
+    spin_unlock(&gt->lock);
+    table_put(gt);
     return rc;
 }
 

@@ -42,3 +42,16 @@ def test_memop_next_to_other_domains_returns_every_page(boot):
     q.expect_all([GUEST_SUCCESS.format(d) for d in (1, 2, 3)], BOOT_TIMEOUT)
     expect_pages_back(q, before)
     assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+def test_memop_as_dom0_on_itself(boot):
+    """The control domain's memory ops (test-memop-dom0 booted as dom0):
+    queries, acquire_resource of its own grant table mapped and read back,
+    remove_from_physmap, foreign batches of itself and of no domain,
+    claim_pages and set_memory_map.  Cross-domain paths need createdomain;
+    tests/unit/test_memory_op.c covers them."""
+    q = boot("dom0_mem=64M", modules=[guest_kernel("test-memop-dom0")])
+    q.expect(r"^\(d0\)\s+acquire_resource\(self, frame 0 at pages\[0\]\)\s+-> 0", BOOT_TIMEOUT)
+    q.expect(r"^\(d0\)\s+remove_from_physmap\(pages\[0\]\) again\s+-> -2", STEP_TIMEOUT)
+    q.expect(r"^\(d0\)\s+set_memory_map\(self, 2 entries\)\s+-> 0", STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(0), BOOT_TIMEOUT)

@@ -5,7 +5,7 @@
 UNIT_TESTS += domctl_domain
 domctl_domain_SRCS := hypervisor/common/domctl_domain.c hypervisor/common/domctl.c \
                       hypervisor/common/sysctl.c hypervisor/common/access.c \
-                      hypervisor/common/domain.c hypervisor/arch/x86/hvm/p2m_npt.c \
+                      hypervisor/common/domain.c hypervisor/common/claim.c hypervisor/common/foreign.c hypervisor/arch/x86/hvm/p2m_npt.c \
                       hypervisor/common/page_alloc.c hypervisor/common/spinlock.c \
                       tests/unit/mm_fixture.c tests/unit/host_cpu_stub.c tests/unit/domain_env.c
 $(BUILD)/tests/unit/domctl_domain: tests/unit/mm_fixture.h tests/unit/domain_env.h

@@ -5,7 +5,7 @@
 # SCHEDOP_remote_shutdown (sched_op.c), over the real p2m, page allocator
 # and spinlocks with the rest of Keel faked (tests/unit/domain_env.c).
 UNIT_TESTS += lifecycle
-lifecycle_SRCS := hypervisor/common/domain.c hypervisor/common/hvm_op.c hypervisor/common/access.c \
+lifecycle_SRCS := hypervisor/common/domain.c hypervisor/common/claim.c hypervisor/common/foreign.c hypervisor/common/hvm_op.c hypervisor/common/access.c \
                   hypervisor/common/sched_op.c hypervisor/arch/x86/hvm/p2m_npt.c \
                   hypervisor/common/page_alloc.c hypervisor/common/spinlock.c \
                   tests/unit/mm_fixture.c tests/unit/host_cpu_stub.c tests/unit/domain_env.c

@@ -37,6 +37,12 @@ int gnttab_domain_init(struct domain *d)
     return gnttab_fail ? -ENOMEM : 0;
 }
 
+bool gnttab_frame_put(mfn_t mfn)
+{
+    (void)mfn;
+    return false;           /* no grant frames here: a domain's frame */
+}
+
 void gnttab_domain_destroy(struct domain *d)
 {
     (void)d;

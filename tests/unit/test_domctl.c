@@ -30,6 +30,12 @@ void gnttab_domain_destroy(struct domain *d)
     (void)d;
 }
 
+bool gnttab_frame_put(mfn_t mfn)
+{
+    (void)mfn;
+    return false;           /* no grant frames here */
+}
+
 /* The HVM-context ops are tested by test_hvm_save.c: not linked here. */
 DOMCTL_HANDLER(domctl_gethvmcontext) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_sethvmcontext) { return -ENOSYS; }

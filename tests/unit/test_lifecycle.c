@@ -34,6 +34,7 @@
 
 int gnttab_domain_init(struct domain *d) { (void)d; return 0; }
 void gnttab_domain_destroy(struct domain *d) { (void)d; }
+bool gnttab_frame_put(mfn_t mfn) { (void)mfn; return false; }   /* no grant frames here */
 void vcpu_wake(struct vcpu *v) { (void)v; }
 void vcpu_block(struct vcpu *v) { (void)v; }
 void vcpu_yield(struct vcpu *v) { (void)v; }

@@ -457,6 +457,63 @@ TEST(map_and_look_up_each_order)
     CHECK_EQ(page_alloc_free_pages(), heap_start_free);
 }
 
+/* p2m_for_each_leaf: every leaf once, in gfn order, with its order and type. */
+struct leaf_log {
+    uint32_t n;
+    gfn_t gfn[8];
+    mfn_t mfn[8];
+    unsigned int order[8];
+    enum p2m_type type[8];
+};
+
+static void log_leaf(void *arg, gfn_t gfn, mfn_t mfn, unsigned int order, enum p2m_type type)
+{
+    struct leaf_log *l = arg;
+
+    if (l->n < 8) {
+        l->gfn[l->n] = gfn;
+        l->mfn[l->n] = mfn;
+        l->order[l->n] = order;
+        l->type[l->n] = type;
+    }
+    l->n++;
+}
+
+TEST(for_each_leaf)
+{
+    struct p2m p2m;
+    struct leaf_log l = { 0 };
+
+    setup();
+    init_p2m(&p2m);
+    p2m_for_each_leaf(&p2m, log_leaf, &l);
+    CHECK_EQ(l.n, 0);
+    CHECK_EQ(p2m_set_entry(&p2m, 0x40000, 0xc0000, 18, p2m_mmio_direct), 0);
+    CHECK_EQ(p2m_set_entry(&p2m, 0x1234, 0xabcde, 0, p2m_foreign), 0);
+    CHECK_EQ(p2m_set_entry(&p2m, 0x400, 0x80000, 9, p2m_ram_ro), 0);
+    CHECK_EQ(p2m_set_entry(&p2m, (1ULL << 36) - 1, 0x5, 0, p2m_ram_rw), 0);
+    p2m_for_each_leaf(&p2m, log_leaf, &l);
+    CHECK_EQ(l.n, 4);
+    CHECK_EQ(l.gfn[0], 0x400);
+    CHECK_EQ(l.mfn[0], 0x80000);
+    CHECK_EQ(l.order[0], 9);
+    CHECK_EQ(l.type[0], p2m_ram_ro);
+    CHECK_EQ(l.gfn[1], 0x1234);
+    CHECK_EQ(l.mfn[1], 0xabcde);
+    CHECK_EQ(l.order[1], 0);
+    CHECK_EQ(l.type[1], p2m_foreign);
+    CHECK_EQ(l.gfn[2], 0x40000);
+    CHECK_EQ(l.order[2], 18);
+    CHECK_EQ(l.type[2], p2m_mmio_direct);
+    CHECK_EQ(l.gfn[3], (1ULL << 36) - 1);
+    CHECK_EQ(l.mfn[3], 0x5);
+    p2m_teardown(&p2m);
+    l.n = 0;
+    p2m_for_each_leaf(&p2m, log_leaf, &l);      /* torn down: nothing */
+    CHECK_EQ(l.n, 0);
+    CHECK_EQ(page_alloc_free_pages(), heap_start_free);
+}
+
 TEST(entry_bits_per_type)
 {
     static const enum p2m_type types[] = {

@@ -19,7 +19,7 @@
 #include <public/vcpu.h>
 
 #define MAX_VCPUS           64
-#define DOMAIN_MEMMAP_MAX   8       /* memory map entries a domain is given */
+#define DOMAIN_MEMMAP_MAX   16      /* memory map entries: at boot or set by dom0 */
 #define CREDIT2_DEFAULT_WEIGHT 256  /* a new domain's scheduler weight (Xen's) */
 
 enum vcpu_state {
@@ -102,6 +102,7 @@ struct domain {
     struct p2m p2m;
     uint64_t tot_pages;         /* frames owned */
     uint64_t max_pages;
+    uint64_t claimed_pages;     /* XENMEM_claim_pages left (common/claim.c) */
     uint32_t nr_vcpus;
     struct vcpu *vcpus[MAX_VCPUS];
     uint64_t hvm_params[HVM_NR_PARAMS];
@@ -125,8 +126,11 @@ struct domain {
                                    reused first by populate_physmap */
     uint32_t nr_held, cap_held;
     uint64_t memop_waiting;     /* vCPUs (bit n) waiting out a p2m change */
+    uint32_t memop_users;       /* memory_ops of another domain on this one
+                                   under way: teardown waits for them */
     uint64_t poll_mask;         /* vCPUs (bit n) blocked in SCHEDOP_poll */
-    struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX]; /* as given at boot */
+    struct hvm_memmap_table_entry memmap[DOMAIN_MEMMAP_MAX]; /* as given at boot, or by
+                                   XENMEM_set_memory_map (mem_lock) */
     uint32_t nr_memmap;
     /* Set by the toolstack through domctl (common/domctl_simple.c); stored,
      * enforced where docs/control-abi.md says. */
@@ -232,6 +236,8 @@ struct domain *domain_get_next(domid_t domid);
 void domain_put(struct domain *d);
 
 uint32_t domains_alive(void);
+/* Drop a reference on another domain's frame (see page_ref_get). */
+void domain_page_put(mfn_t mfn);
 
 /* Console output of a guest: buffered per line, printed as "(dN) line". */
 void domain_console_write(struct domain *d, const char *buf, uint32_t len);

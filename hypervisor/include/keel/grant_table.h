@@ -51,4 +51,14 @@ int gnttab_physmap_frame(struct domain *d, uint64_t idx, mfn_t *mfn, gfn_t *old_
 /* ... and record where it now is (d->mem_lock held). */
 void gnttab_physmap_placed(struct domain *d, uint32_t idx, gfn_t gfn);
 
+/* For XENMEM_acquire_resource: frame idx of d's table (grown to hold it),
+ * with a page reference taken for the caller's foreign mapping.  0,
+ * -EINVAL (idx beyond GNTTAB_MAX_FRAMES), -ENOMEM, -ESRCH (table torn
+ * down).  A referenced frame outlives its table: teardown leaves it to the
+ * last gnttab_frame_put. */
+int gnttab_acquire_frame(struct domain *d, uint32_t idx, mfn_t *mfn);
+/* Drop such a reference: false if mfn is not a Keel-owned frame (not a
+ * grant-table frame: the caller drops it as another domain's). */
+bool gnttab_frame_put(mfn_t mfn);
+
 #endif

@@ -101,6 +101,12 @@ int p2m_set_entry(struct p2m *p2m, gfn_t gfn, mfn_t mfn, unsigned int order,
 int p2m_get_entry(struct p2m *p2m, gfn_t gfn, mfn_t *mfn,
                   enum p2m_type *type, unsigned int *order);
 
+/* Call fn for every leaf, in gfn order: its first gfn and mfn, order and
+ * type.  p2m->lock is read-held throughout: fn must not change the map. */
+typedef void (*p2m_leaf_fn)(void *arg, gfn_t gfn, mfn_t mfn, unsigned int order,
+                            enum p2m_type type);
+void p2m_for_each_leaf(struct p2m *p2m, p2m_leaf_fn fn, void *arg);
+
 /* The host-physical address of the root table, for the VMCB's nCR3. */
 paddr_t p2m_root_maddr(const struct p2m *p2m);
 

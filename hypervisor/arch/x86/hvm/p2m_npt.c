@@ -472,6 +472,31 @@ int p2m_get_entry(struct p2m *p2m, gfn_t gfn, mfn_t *mfn,
     return rc;
 }
 
+static void walk_table(const uint64_t *table, unsigned int level, gfn_t base,
+                       p2m_leaf_fn fn, void *arg)
+{
+    for (unsigned int i = 0; i < NPT_ENTRIES; i++) {
+        uint64_t e = entry_read(&table[i]);
+        gfn_t gfn = base + ((gfn_t)i << level_order(level));
+
+        if (!entry_present(e))
+            continue;
+        if (entry_is_leaf(e, level))
+            fn(arg, gfn, entry_mfn(e), level_order(level), entry_type(e));
+        else
+            walk_table(entry_table(e), level - 1, gfn, fn, arg);
+    }
+}
+
+void p2m_for_each_leaf(struct p2m *p2m, p2m_leaf_fn fn, void *arg)
+{
+    if (p2m->root == MFN_INVALID)
+        return;
+    read_lock(&p2m->lock);
+    walk_table(pfn_to_virt(p2m->root), NPT_ROOT_LEVEL, 0, fn, arg);
+    read_unlock(&p2m->lock);
+}
+
 int p2m_init(struct p2m *p2m)
 {
     pfn_t root = page_alloc(0);
