@@ -38,6 +38,13 @@ unsigned int smp_processor_id(void) { return 0; }
 s_time_t NOW(void) { return fake_now; }
 void arch_timer_program(s_time_t deadline) { (void)deadline; }
 void smp_send_event_check(unsigned int cpu) { (void)cpu; }
+
+static uint32_t woken[2];               /* vcpu_wake() calls per vCPU */
+
+void vcpu_wake(struct vcpu *v)
+{
+    woken[v->vcpu_id]++;
+}
 uint64_t tsc_khz(void) { return 2000000; }
 void *xzalloc(size_t size) { return calloc(1, size); }
 void *xmalloc(size_t size) { return malloc(size ? size : 1); }
@@ -423,10 +430,13 @@ TEST(libxenguest_pvh_start)
     bsp.len = 8 + sizeof(struct hvm_save_header);
     add(&bsp, HVM_SAVE_CODE_CPU, 0, &c, sizeof(c));
     add_end(&bsp);
+    woken[0] = woken[1] = 0;
     CHECK_EQ(hvm_load_domain(&dom, bsp.data, bsp.len), 0);
 
     CHECK(vcpus[0].is_initialised);
     CHECK(!vcpus[1].is_initialised);
+    CHECK_EQ(woken[0], 1);                          /* runs from the record */
+    CHECK_EQ(woken[1], 0);
     CHECK_EQ(s->cs.attr, 0xc9b);
     CHECK_EQ(s->cs.limit, 0xffffffff);
     CHECK_EQ(s->ss.attr, 0xc93);
@@ -822,6 +832,15 @@ TEST(load_only_into_a_domain_that_has_not_run)
     dom.state = DOMAIN_CRASHED;
     refused(&b, -EINVAL);
     dom.state = DOMAIN_RUNNING;
+    /* A domain the toolstack paused: its vCPUs may be runnable, not on a CPU. */
+    dom.pause_count = 1;
+    vcpus[1].state = VCPU_RUNNABLE;
+    vcpus[1].on_cpu = true;
+    refused(&b, -EBUSY);
+    vcpus[1].on_cpu = false;
+    CHECK_EQ(hvm_load_domain(&dom, b.data, b.len), 0);
+    dom.pause_count = 0;
+    vcpus[1].state = VCPU_OFFLINE;
     CHECK_EQ(hvm_load_domain(&dom, b.data, b.len), 0);
 }
 

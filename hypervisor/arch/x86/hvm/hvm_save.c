@@ -67,11 +67,20 @@ static uint32_t record_length(uint16_t code)
 
 /* ---- The domain's state ------------------------------------------------- */
 
-/* Keel has no domain pause yet: records move only while no vCPU can run. */
+/* Records move only while no vCPU can run: the domain is paused by the
+ * toolstack (XEN_DOMCTL_pausedomain returns once none of its vCPUs is on a
+ * CPU; a new domain starts paused), or every vCPU is offline (and, for a
+ * save, stopped by Keel). */
 static int check_stopped(const struct domain *d, bool load)
 {
     if (d->state != DOMAIN_RUNNING)
         return -EINVAL;
+    if (__atomic_load_n(&d->pause_count, __ATOMIC_SEQ_CST)) {
+        for (uint32_t i = 0; i < d->nr_vcpus; i++)
+            if (__atomic_load_n(&d->vcpus[i]->on_cpu, __ATOMIC_ACQUIRE))
+                return -EBUSY;
+        return 0;
+    }
     for (uint32_t i = 0; i < d->nr_vcpus; i++) {
         enum vcpu_state s = __atomic_load_n(&d->vcpus[i]->state, __ATOMIC_ACQUIRE);
 
@@ -486,7 +495,14 @@ long hvm_load_domain(struct domain *d, const uint8_t *buf, uint32_t size)
     for (uint32_t i = 0; i < d->nr_vcpus; i++)
         d->vcpus[i]->is_initialised = false;   /* down unless given a CPU record */
     rc = load_records(d, buf, size, true);
-    if (rc)                             /* the checks are the same: never */
+    if (rc) {                           /* the checks are the same: never */
         pr_err("hvm_load: d%u: a checked buffer failed to load (%d)\n", d->domid, rc);
-    return rc;
+        return rc;
+    }
+    /* A vCPU given a CPU record runs from it: at once, or when the
+     * toolstack unpauses the domain (the scheduler parks it till then). */
+    for (uint32_t i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i]->is_initialised)
+            vcpu_wake(d->vcpus[i]);
+    return 0;
 }
