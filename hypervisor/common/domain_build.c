@@ -2,7 +2,9 @@
 /*
  * Boot-time domains.  By default the first multiboot module is dom0's
  * kernel (an ELF or a Linux bzImage) and the second its ramdisk unless that
- * is itself a kernel; dom0 gets dom0_mem= of RAM and dom0_max_vcpus= vCPUs,
+ * is itself a kernel (a second module whose command line starts with the
+ * word "ramdisk" is the ramdisk whatever it holds, say a kernel dom0 is to
+ * start itself; the word is not passed on); dom0 gets dom0_mem= of RAM and dom0_max_vcpus= vCPUs,
  * SIF_INITDOMAIN, and the module command line as its own.  Every further
  * module is a PVH kernel for an unprivileged boot domain beside dom0 (ids
  * 1, 2, ...).  With the dom0less option every multiboot module is such a
@@ -282,11 +284,26 @@ static uint64_t boot_domains_memory(const struct boot_info *bi, uint32_t first)
     return total;
 }
 
+/* The command line after a leading word "ramdisk", or NULL without it. */
+static const char *ramdisk_marked(const char *cmdline)
+{
+    while (*cmdline == ' ')
+        cmdline++;
+    if (strncmp(cmdline, "ramdisk", 7) || (cmdline[7] && cmdline[7] != ' '))
+        return NULL;
+    cmdline += 7;
+    while (*cmdline == ' ')
+        cmdline++;
+    return cmdline;
+}
+
 /* dom0 from the first module, its ramdisk from the second (unless that is a
- * kernel), then an unprivileged boot domain from each further module. */
+ * kernel not marked "ramdisk"), then an unprivileged boot domain from each
+ * further module. */
 int build_dom0(const struct boot_info *bi)
 {
     struct domain_config cfg;
+    struct boot_module marked;
     uint32_t first_domu;
     int rc;
 
@@ -296,8 +313,13 @@ int build_dom0(const struct boot_info *bi)
     cfg.privileged = true;
     cfg.vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : nr_cpu_ids;
     cfg.guest_cmdline = bi->modules[0].cmdline;
-    if (bi->nr_modules > 1 && !module_is_kernel(&bi->modules[1]))
+    if (bi->nr_modules > 1 && ramdisk_marked(bi->modules[1].cmdline)) {
+        marked = bi->modules[1];
+        marked.cmdline = ramdisk_marked(marked.cmdline);
+        cfg.ramdisk = &marked;
+    } else if (bi->nr_modules > 1 && !module_is_kernel(&bi->modules[1])) {
         cfg.ramdisk = &bi->modules[1];
+    }
     first_domu = cfg.ramdisk ? 2 : 1;
     cfg.mem = dom0_memory(boot_domains_memory(bi, first_domu));
     if (cfg.mem < MIN_MEM || cfg.mem > MAX_BOOT_MEM || cfg.vcpus > MAX_VCPUS) {

@@ -29,7 +29,7 @@ def expect_dom0(q, pattern, timeout):
 
 def test_toolstack_kernel_builds_and_destroys_100_domains(boot):
     q = boot("dom0_mem=64M dom0_max_vcpus=1",
-             modules=[guest_kernel("test-toolstack"), guest_kernel("test-hello")],
+             modules=[guest_kernel("test-toolstack"), guest_kernel("test-hello") + ",ramdisk"],
              smp=2, mem="512M")
     q.expect(BANNER, BOOT_TIMEOUT)
     start = expect_dom0(q, r"^\(d0\) toolstack: (\d+) cycles, (\d+) pages free", BOOT_TIMEOUT)

@@ -280,7 +280,9 @@ static bool set_entry(uint16_t domid, uint32_t entry, uint64_t si_gpa)
 {
     uint32_t size = 0, out = 0;
     long rc = hvmcontext(domid, XEN_DOMCTL_gethvmcontext, NULL, &size);
-    bool header = false, cpu = false, ok = true;
+    bool header = false, cpu = false, have_mtrr = false, ok = true;
+    struct hvm_hw_mtrr mtrr;
+    static struct hvm_hw_cpu c;
 
     if (rc || size < sizeof(struct hvm_save_descriptor) || size > sizeof(ctx_in)) {
         test_fail("d%u: gethvmcontext size query: %ld, %u bytes", domid, rc, size);
@@ -302,24 +304,30 @@ static bool set_entry(uint16_t domid, uint32_t entry, uint64_t si_gpa)
             ok &= put_record(&out, d.typecode, 0, body, d.length);
             header = true;
         }
-        if (d.typecode == HVM_SAVE_CODE_CPU && d.instance == 0 &&
-            d.length == sizeof(struct hvm_hw_cpu)) {
-            pvh_cpu((struct hvm_hw_cpu *)body, entry, si_gpa);
-            ok &= put_record(&out, d.typecode, 0, body, d.length);
+        if (d.typecode == HVM_SAVE_CODE_CPU)    /* Xen saves none for a vCPU that is down */
             cpu = true;
-        }
         if (d.typecode == HVM_SAVE_CODE_MTRR && d.instance == 0 &&
             d.length == sizeof(struct hvm_hw_mtrr)) {
-            struct hvm_hw_mtrr *m = (struct hvm_hw_mtrr *)body;
-            m->msr_mtrr_def_type = MTRR_WB | MTRR_DEF_ENABLE;
-            ok &= put_record(&out, d.typecode, 0, body, d.length);
+            memcpy(&mtrr, body, sizeof(mtrr));
+            mtrr.msr_mtrr_def_type = MTRR_WB | MTRR_DEF_ENABLE;
+            have_mtrr = true;
         }
         if (d.typecode == HVM_SAVE_CODE_END)
             break;
         at += sizeof(d) + d.length;
     }
-    if (!header || !cpu || !ok || !put_record(&out, HVM_SAVE_CODE_END, 0, NULL, 0)) {
-        test_fail("d%u: gethvmcontext gave no HEADER or no CPU record for vCPU 0", domid);
+    if (!header || cpu || !have_mtrr) {
+        test_fail("d%u: gethvmcontext of a new domain: HEADER %d, a CPU record %d (none "
+                  "expected: its vCPUs are down), MTRR %d", domid, header, cpu, have_mtrr);
+        return false;
+    }
+    /* As libxenguest: vCPU 0's CPU record from scratch, then the MTRRs. */
+    memset(&c, 0, sizeof(c));
+    pvh_cpu(&c, entry, si_gpa);
+    ok &= put_record(&out, HVM_SAVE_CODE_CPU, 0, &c, sizeof(c));
+    ok &= put_record(&out, HVM_SAVE_CODE_MTRR, 0, &mtrr, sizeof(mtrr));
+    if (!ok || !put_record(&out, HVM_SAVE_CODE_END, 0, NULL, 0)) {
+        test_fail("d%u: the HVM context does not fit %u bytes", domid, (uint32_t)sizeof(ctx_out));
         return false;
     }
     if ((rc = hvmcontext(domid, XEN_DOMCTL_sethvmcontext, ctx_out, &out))) {
