@@ -329,6 +329,11 @@ pfn_t page_alloc_total_pages(void)
     return heap_pages;
 }
 
+pfn_t page_alloc_max_pfn(void)
+{
+    return nr_frames ? nr_frames - 1 : 0;
+}
+
 pfn_t page_alloc_free_blocks(unsigned int order)
 {
     return order <= PAGE_ORDER_MAX ? free_blocks[order] : 0;

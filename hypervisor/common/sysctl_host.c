@@ -40,7 +40,7 @@ long sysctl_physinfo(struct vcpu *caller, struct xen_sysctl *op, bool *copyback)
     p->free_pages = page_alloc_free_pages();
     p->scrub_pages = 0;
     p->outstanding_pages = 0;
-    p->max_mfn = 0;             /* not tracked: no tool of Keel's needs it */
+    p->max_mfn = page_alloc_max_pfn();
     *copyback = true;
     return 0;
 }

@@ -344,6 +344,8 @@ TEST(physinfo_and_sched_id)
     CHECK_EQ(op.u.physinfo.total_pages, page_alloc_total_pages());
     CHECK(op.u.physinfo.total_pages >= op.u.physinfo.free_pages);
     CHECK(op.u.physinfo.free_pages > 0);
+    CHECK_EQ(op.u.physinfo.max_mfn, page_alloc_max_pfn());
+    CHECK(op.u.physinfo.max_mfn + 1 >= op.u.physinfo.total_pages);
     CHECK_EQ(op.u.physinfo.scrub_pages, 0);
     CHECK_EQ(op.u.physinfo.hw_cap[7], 0);
 

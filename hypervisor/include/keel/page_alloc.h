@@ -74,6 +74,7 @@ bool page_ref_held(pfn_t pfn);
 
 pfn_t page_alloc_free_pages(void);              /* free pages in total */
 pfn_t page_alloc_total_pages(void);             /* pages ever given to the heap */
+pfn_t page_alloc_max_pfn(void);                 /* the frame table's last frame */
 pfn_t page_alloc_free_blocks(unsigned int order); /* free blocks of that order */
 struct page_info *pfn_to_page(pfn_t pfn);       /* NULL outside the table */
 

@@ -453,8 +453,8 @@ int main(int argc, char **argv)
     check_domain_list(peer);
     check_mmapbatch(peer);
     check_mmap_resource(peer);
+    check_gntdev_ro(peer);         /* first: the rw reply lets the domU end */
     check_gntdev_rw(peer);
-    check_gntdev_ro(peer);
     wait_peer_end(peer);
     printf("dom0-maps: %s\n", failures ? "FAILED" : "all ok");
     return failures ? 1 : 0;
