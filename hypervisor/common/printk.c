@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * printk: formats a message, keeps it in the log ring (every level) and
- * writes it to the console when its level is at or above loglvl=.  One
- * message at a time across CPUs (the console lock).
+ * printk: formats a message, keeps it in the log ring (every level;
+ * common/log_ring.c) and writes it to the console when its level is at or
+ * above loglvl=.  One message at a time across CPUs (the console lock).
  * A message's level comes from its KLOG_* prefix; a message continuing a
  * line without a newline keeps the level of the line it continues.
  * Each open (unfinished) line has an owner, Keel or the domain whose
@@ -23,41 +23,11 @@
 #define CONSOLE_LOCK_TRIES  10000000u
 
 static DEFINE_SPINLOCK(console_lock);
-static char log_ring[LOG_RING_SIZE];
-static uint64_t log_head;       /* bytes ever written */
 #define LINE_NONE   (-1)        /* at the start of a line */
 #define LINE_KEEL   (-2)        /* inside a line printk began */
 
 static int cont_level = LOGLVL_INFO;
 static int line_owner = LINE_NONE;  /* or the domain ID of an open guest line */
-
-static void log_ring_store(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        log_ring[(log_head + i) % LOG_RING_SIZE] = s[i];
-    log_head += len;
-}
-
-uint64_t log_ring_head(void)
-{
-    return log_head;
-}
-
-uint64_t log_ring_tail(void)
-{
-    return log_head > LOG_RING_SIZE ? log_head - LOG_RING_SIZE : 0;
-}
-
-size_t log_ring_read(uint64_t *from, char *buf, size_t len)
-{
-    uint64_t pos = MAX(*from, log_ring_tail());
-    size_t n = 0;
-
-    while (pos < log_head && n < len)
-        buf[n++] = log_ring[pos++ % LOG_RING_SIZE];
-    *from = pos;
-    return n;
-}
 
 /* Strip a KLOG_* prefix; returns the message level. */
 static int message_level(const char **msg)

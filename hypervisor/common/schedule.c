@@ -6,7 +6,9 @@
  * time; a vCPU leaves its CPU when it blocks, yields, its slice ends
  * (SCHEDULE_SOFTIRQ) or its domain stops.  A vCPU of a paused domain
  * (d->pause_count) that could run is "parked": runnable but on no queue,
- * until the domain is unpaused.  The real scheduler is later work.
+ * until the domain is unpaused.  Each CPU counts its idle time (sysctl
+ * getcpuinfo): from when it finds its queue empty until it takes a vCPU.
+ * The real scheduler is later work.
  */
 #include <asm/hvm_vcpu.h>
 #include <asm/processor.h>
@@ -30,6 +32,17 @@ struct runq {
 };
 
 static struct runq runqs[NR_CPUS];
+
+/* Written only by its own CPU; a reader retries while seq is odd or has
+ * changed under it. */
+struct idle_acct {
+    uint32_t seq;
+    bool idle;
+    s_time_t since;             /* start of the current idle period */
+    uint64_t total;             /* ns of the idle periods that ended */
+};
+
+static struct idle_acct idle_acct[NR_CPUS];
 
 static void enqueue(struct runq *rq, struct vcpu *v)
 {
@@ -209,6 +222,48 @@ void schedule_unpause_domain(struct domain *d)
     }
 }
 
+/* This CPU goes idle or stops being idle: NOW() only on a change. */
+static void idle_account(unsigned int cpu, bool idle)
+{
+    struct idle_acct *a = &idle_acct[cpu];
+    s_time_t now;
+
+    if (a->idle == idle)
+        return;
+    now = NOW();
+    __atomic_store_n(&a->seq, a->seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    if (idle)
+        __atomic_store_n(&a->since, now, __ATOMIC_RELAXED);
+    else if (now > a->since)
+        __atomic_store_n(&a->total, a->total + (uint64_t)(now - a->since), __ATOMIC_RELAXED);
+    __atomic_store_n(&a->idle, idle, __ATOMIC_RELAXED);
+    __atomic_store_n(&a->seq, a->seq + 1, __ATOMIC_RELEASE);
+}
+
+uint64_t schedule_idle_ns(unsigned int cpu, s_time_t now)
+{
+    const struct idle_acct *a;
+    uint64_t total;
+    s_time_t since;
+    uint32_t seq;
+    bool idle;
+
+    if (!cpu_online(cpu))
+        return 0;
+    a = &idle_acct[cpu];
+    do {
+        seq = __atomic_load_n(&a->seq, __ATOMIC_ACQUIRE);
+        total = __atomic_load_n(&a->total, __ATOMIC_RELAXED);
+        since = __atomic_load_n(&a->since, __ATOMIC_RELAXED);
+        idle = __atomic_load_n(&a->idle, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while ((seq & 1) || seq != __atomic_load_n(&a->seq, __ATOMIC_RELAXED));
+    if (idle && now > since)
+        total += (uint64_t)(now - since);
+    return total;
+}
+
 /* After a run: requeue, or stop it for its domain's teardown. */
 static void after_run(struct runq *rq, struct vcpu *v)
 {
@@ -268,6 +323,7 @@ void schedule_cpu(void)
             v->on_cpu = true;
         }
         spin_unlock_irqrestore(&rq->lock, flags);
+        idle_account(cpu, v == NULL);
         if (!v)
             return;
         init_timer(&rq->slice, slice_expired, NULL, cpu);

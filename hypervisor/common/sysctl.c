@@ -18,6 +18,9 @@ static const struct sysctl_op sysctl_ops[] = {
     { XEN_SYSCTL_cputopoinfo, sysctl_cputopoinfo },
     { XEN_SYSCTL_numainfo, sysctl_numainfo },
     { XEN_SYSCTL_getdomaininfolist, sysctl_getdomaininfolist },
+    { XEN_SYSCTL_readconsole, sysctl_readconsole },
+    { XEN_SYSCTL_getcpuinfo, sysctl_getcpuinfo },
+    { XEN_SYSCTL_cpupool_op, sysctl_cpupool_op },
 };
 
 static const struct sysctl_op *sysctl_find(uint32_t cmd)

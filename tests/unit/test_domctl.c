@@ -13,11 +13,13 @@
 #include <string.h>
 
 #include <keel/access.h>
+#include <keel/console.h>
 #include <keel/domain.h>
 #include <keel/domctl.h>
 #include <keel/errno.h>
 #include <keel/grant_table.h>
 #include <keel/page_alloc.h>
+#include <keel/timer.h>
 
 int gnttab_domain_init(struct domain *d)
 {
@@ -52,6 +54,20 @@ void shared_info_write_wallclock(struct domain *d)
 uint64_t tsc_khz(void)
 {
     return 2500000;
+}
+
+/* Two CPUs online; the scheduler's idle accounting (tested by
+ * test_schedule.c) faked: CPU n has been idle now + n ns. */
+cpumask_t cpu_online_map = { { 0x3 } };
+
+s_time_t NOW(void)
+{
+    return 7000;
+}
+
+uint64_t schedule_idle_ns(unsigned int cpu, s_time_t now)
+{
+    return cpu_online(cpu) ? (uint64_t)now + cpu : 0;
 }
 
 static struct domain *dom0, *domu;
@@ -403,5 +419,237 @@ TEST(numainfo_one_node)
     CHECK_EQ(mem.memfree, (uint64_t)page_alloc_free_pages() << PAGE_SHIFT);
     CHECK_EQ(dist, 10);
     CHECK_EQ(sysctl(domu, &op, XEN_SYSCTL_numainfo), -EPERM);
+    teardown();
+}
+
+/* ---- readconsole ------------------------------------------------------------ */
+
+static char con_buf[LOG_RING_SIZE + 4096];
+
+/* readconsole as `xl dmesg` makes it: count in, count and index out. */
+static long readconsole(struct domain *d, struct xen_sysctl *op, char *buf, uint32_t count,
+                        bool incremental, uint32_t index, bool clear)
+{
+    memset(op, 0, sizeof(*op));
+    set_xen_guest_handle(op->u.readconsole.buffer, buf);
+    op->u.readconsole.count = count;
+    op->u.readconsole.incremental = incremental;
+    op->u.readconsole.index = index;
+    op->u.readconsole.clear = clear;
+    return sysctl(d, op, XEN_SYSCTL_readconsole);
+}
+
+TEST(readconsole_reads_from_the_oldest_or_from_index)
+{
+    struct xen_sysctl op;
+    uint32_t end;
+
+    setup();
+    /* Empty the ring: read it all and clear. */
+    CHECK_EQ(readconsole(dom0, &op, con_buf, sizeof(con_buf), false, 0, true), 0);
+    CHECK_EQ(readconsole(dom0, &op, con_buf, sizeof(con_buf), false, 0, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 0);
+    CHECK_EQ(op.u.readconsole.index, (uint32_t)log_ring_head());
+    log_ring_store("abc", 3);
+    log_ring_store("defg", 4);
+    memset(con_buf, 0, 16);
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, false, 0, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 7);
+    CHECK(memcmp(con_buf, "abcdefg", 8) == 0);     /* nothing past count written */
+    end = op.u.readconsole.index;
+    CHECK_EQ(end, (uint32_t)log_ring_head());
+    /* Incremental: from index when it lies in (oldest, newest]. */
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, true, end - 4, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 4);
+    CHECK(memcmp(con_buf, "defg", 4) == 0);
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, true, end, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 0);                /* nothing new */
+    CHECK_EQ(op.u.readconsole.index, end);
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, true, end + 5, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 7);                /* out of range: the oldest */
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, true, end - 7, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 7);                /* the oldest itself */
+    /* A short buffer: count bytes, and index where to go on. */
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 3, false, 0, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 3);
+    CHECK_EQ(op.u.readconsole.index, end - 4);
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, true, op.u.readconsole.index, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 4);
+    CHECK(memcmp(con_buf, "defg", 4) == 0);
+    teardown();
+}
+
+TEST(readconsole_clear_forgets_what_was_read)
+{
+    struct xen_sysctl op;
+
+    setup();
+    CHECK_EQ(readconsole(dom0, &op, con_buf, sizeof(con_buf), false, 0, true), 0);
+    log_ring_store("one two", 7);
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 4, false, 0, true), 0);   /* "one " */
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, false, 0, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 3);
+    CHECK(memcmp(con_buf, "two", 3) == 0);
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, false, 0, true), 0);
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, false, 0, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 0);
+    log_ring_store("x", 1);                                 /* new output is kept */
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, false, 0, false), 0);
+    CHECK_EQ(op.u.readconsole.count, 1);
+    teardown();
+}
+
+TEST(readconsole_keeps_the_newest_64k_when_the_ring_wraps)
+{
+    static char big[LOG_RING_SIZE + 1000];
+    struct xen_sysctl op;
+
+    setup();
+    for (uint32_t i = 0; i < sizeof(big); i++)
+        big[i] = (char)('a' + i % 26);
+    log_ring_store(big, sizeof(big));
+    CHECK_EQ(readconsole(dom0, &op, con_buf, sizeof(con_buf), false, 0, false), 0);
+    CHECK_EQ(op.u.readconsole.count, LOG_RING_SIZE);
+    CHECK(memcmp(con_buf, big + 1000, LOG_RING_SIZE) == 0);
+    CHECK_EQ(op.u.readconsole.index, (uint32_t)log_ring_head());
+    teardown();
+}
+
+TEST(readconsole_faults_and_refuses_domu)
+{
+    struct xen_sysctl op;
+
+    setup();
+    log_ring_store("z", 1);
+    CHECK_EQ(readconsole(dom0, &op, (char *)8, 100, false, 0, true), -EFAULT);
+    CHECK_EQ(op.u.readconsole.count, 100);          /* untouched, and not cleared: */
+    CHECK_EQ(readconsole(dom0, &op, con_buf, 100, false, 0, false), 0);
+    CHECK(op.u.readconsole.count >= 1);
+    CHECK_EQ(readconsole(dom0, &op, (char *)8, 0, false, 0, false), 0); /* nothing to copy */
+    CHECK_EQ(readconsole(domu, &op, con_buf, 100, false, 0, false), -EPERM);
+    teardown();
+}
+
+/* ---- getcpuinfo ------------------------------------------------------------- */
+
+TEST(getcpuinfo_idle_time_per_cpu)
+{
+    struct xen_sysctl op;
+    struct xen_sysctl_cpuinfo info[4];
+
+    setup();
+    memset(&op, 0, sizeof(op));
+    memset(info, 0xee, sizeof(info));
+    op.u.getcpuinfo.max_cpus = 4;
+    set_xen_guest_handle(op.u.getcpuinfo.info, info);
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_getcpuinfo), 0);
+    CHECK_EQ(op.u.getcpuinfo.nr_cpus, 2);               /* min(max_cpus, nr_cpu_ids) */
+    CHECK_EQ(info[0].idletime, 7000);
+    CHECK_EQ(info[1].idletime, 7001);
+    CHECK_EQ(info[2].idletime, 0xeeeeeeeeeeeeeeeeull);  /* untouched */
+    op.u.getcpuinfo.max_cpus = 1;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_getcpuinfo), 0);
+    CHECK_EQ(op.u.getcpuinfo.nr_cpus, 1);
+    op.u.getcpuinfo.max_cpus = 0;
+    op.u.getcpuinfo.info.p = NULL;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_getcpuinfo), 0);
+    CHECK_EQ(op.u.getcpuinfo.nr_cpus, 0);
+    op.u.getcpuinfo.max_cpus = 0xffffffff;
+    op.u.getcpuinfo.info.p = (struct xen_sysctl_cpuinfo *)8;
+    op.u.getcpuinfo.nr_cpus = 77;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_getcpuinfo), -EFAULT);
+    CHECK_EQ(op.u.getcpuinfo.nr_cpus, 77);
+    CHECK_EQ(sysctl(domu, &op, XEN_SYSCTL_getcpuinfo), -EPERM);
+    teardown();
+}
+
+/* ---- cpupool_op ------------------------------------------------------------- */
+
+static long cpupool(struct domain *d, struct xen_sysctl *op, uint32_t cpop, uint32_t pool,
+                    uint32_t cpu, uint32_t domid)
+{
+    memset(op, 0, sizeof(*op));
+    op->u.cpupool_op.op = cpop;
+    op->u.cpupool_op.cpupool_id = pool;
+    op->u.cpupool_op.cpu = cpu;
+    op->u.cpupool_op.domid = domid;
+    return sysctl(d, op, XEN_SYSCTL_cpupool_op);
+}
+
+TEST(cpupool_info_pool0_holds_every_cpu_and_domain)
+{
+    struct xen_sysctl op;
+    uint8_t map[3];
+
+    setup();
+    memset(map, 0xee, sizeof(map));
+    memset(&op, 0, sizeof(op));
+    op.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
+    set_xen_guest_handle(op.u.cpupool_op.cpumap.bitmap, map);
+    op.u.cpupool_op.cpumap.nr_bits = 16;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cpupool_op), 0);
+    CHECK_EQ(op.u.cpupool_op.cpupool_id, 0);
+    CHECK_EQ(op.u.cpupool_op.sched_id, XEN_SCHEDULER_CREDIT2);
+    CHECK_EQ(op.u.cpupool_op.n_dom, 2);
+    CHECK_EQ(op.u.cpupool_op.cpumap.nr_bits, 16);
+    CHECK_EQ(map[0], 0x03);
+    CHECK_EQ(map[1], 0x00);                             /* zeros up to nr_bits */
+    CHECK_EQ(map[2], 0xee);                             /* nothing past it */
+    op.u.cpupool_op.cpupool_id = 1;                     /* the next pool from 1: none */
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cpupool_op), -ENOENT);
+    op.u.cpupool_op.cpupool_id = XEN_SYSCTL_CPUPOOL_PAR_ANY;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cpupool_op), -ENOENT);
+    op.u.cpupool_op.cpupool_id = 0;
+    op.u.cpupool_op.cpumap.bitmap.p = (uint8_t *)8;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cpupool_op), -EFAULT);
+    op.u.cpupool_op.cpumap.nr_bits = 0;                 /* asks no bytes */
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cpupool_op), 0);
+
+    memset(map, 0xee, sizeof(map));
+    memset(&op, 0, sizeof(op));
+    op.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_FREEINFO;
+    set_xen_guest_handle(op.u.cpupool_op.cpumap.bitmap, map);
+    op.u.cpupool_op.cpumap.nr_bits = 9;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_cpupool_op), 0);
+    CHECK_EQ(map[0], 0);                                /* no free CPU */
+    CHECK_EQ(map[1], 0);
+    CHECK_EQ(map[2], 0xee);
+    CHECK_EQ(sysctl(domu, &op, XEN_SYSCTL_cpupool_op), -EPERM);
+    teardown();
+}
+
+TEST(cpupool_changes_get_xens_errors_for_one_full_pool)
+{
+    struct xen_sysctl op;
+    uint32_t refs;
+
+    setup();
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_CREATE, 0, 0, 0), -EEXIST);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_CREATE, XEN_SYSCTL_CPUPOOL_PAR_ANY, 0, 0),
+             -ENOSYS);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_DESTROY, 0, 0, 0), -EBUSY);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_DESTROY, 3, 0, 0), -ENOENT);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 1, 1, 0), -ENOENT);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 0, XEN_SYSCTL_CPUPOOL_PAR_ANY, 0),
+             -ENODEV);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 0, 2, 0), -EINVAL);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 0, 1, 0), -ENODEV);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_RMCPU, 1, 1, 0), -ENOENT);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0, 0, 0), -EINVAL);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0, 2, 0), -EINVAL);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0, 1, 0), -ENOSYS);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0, XEN_SYSCTL_CPUPOOL_PAR_ANY, 0),
+             -ENOSYS);
+    refs = domu->refcnt;
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0, 1), 0);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 1, 0, 1), -ENOENT);
+    CHECK_EQ(domu->refcnt, refs);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0, 0), -EPERM);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0, 42), -ESRCH);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0, DOMID_SELF), -ESRCH);
+    CHECK_EQ(cpupool(dom0, &op, XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0, 0x10001), -ESRCH);
+    CHECK_EQ(cpupool(dom0, &op, 99, 0, 0, 0), -ENOSYS);
+    CHECK_EQ(cpupool(dom0, &op, 0, 0, 0, 0), -ENOSYS);
+    CHECK_EQ(cpupool(domu, &op, XEN_SYSCTL_CPUPOOL_OP_DESTROY, 0, 0, 0), -EPERM);
     teardown();
 }

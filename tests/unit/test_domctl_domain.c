@@ -49,6 +49,9 @@ SYSCTL_HANDLER(sysctl_sched_id) { return -ENOSYS; }
 SYSCTL_HANDLER(sysctl_physinfo) { return -ENOSYS; }
 SYSCTL_HANDLER(sysctl_cputopoinfo) { return -ENOSYS; }
 SYSCTL_HANDLER(sysctl_numainfo) { return -ENOSYS; }
+SYSCTL_HANDLER(sysctl_readconsole) { return -ENOSYS; }
+SYSCTL_HANDLER(sysctl_getcpuinfo) { return -ENOSYS; }
+SYSCTL_HANDLER(sysctl_cpupool_op) { return -ENOSYS; }
 
 static pfn_t free_at_start;
 static struct domain *dom0, *domu;

@@ -621,3 +621,38 @@ TEST(dump_lists_the_queues)
     CHECK(ktest_log_contains("cpu 0: d3.1 d3.0"));
     CHECK(ktest_log_contains("cpu 1: queue empty"));
 }
+
+/* ---- idle time --------------------------------------------------------------- */
+
+static void run_300ns_then_block(struct vcpu *v, uint32_t nth)
+{
+    (void)nth;
+    now_ns += 300;
+    vcpu_block(v);
+}
+
+TEST(idle_time_counts_from_an_empty_queue_to_the_next_vcpu)
+{
+    struct domain *d;
+    uint64_t before;
+
+    setup();
+    this_cpu = 1;
+    schedule_cpu();                                 /* nothing queued: idle */
+    before = schedule_idle_ns(1, now_ns);
+    now_ns += 1000;
+    CHECK_EQ(schedule_idle_ns(1, now_ns), before + 1000);  /* the current period */
+    schedule_cpu();                                 /* still idle: no new period */
+    now_ns += 10;
+    CHECK_EQ(schedule_idle_ns(1, now_ns), before + 1010);
+    d = mkdom(1, 1, (const unsigned int[]){ 1 });
+    fx.guest = run_300ns_then_block;
+    vcpu_wake(d->vcpus[0]);
+    schedule_cpu();                                 /* 300 ns busy, then idle again */
+    CHECK_EQ(fx.nr_ran, 1);
+    CHECK_EQ(schedule_idle_ns(1, now_ns), before + 1010);
+    now_ns += 50;
+    CHECK_EQ(schedule_idle_ns(1, now_ns), before + 1060);
+    CHECK_EQ(schedule_idle_ns(2, now_ns), 0);       /* offline */
+    CHECK_EQ(schedule_idle_ns(NR_CPUS + 5, now_ns), 0);
+}

@@ -29,11 +29,14 @@ void console_write(const char *s, size_t len);  /* to every enabled console */
  * still open is ended first. */
 void console_guest_write(uint16_t domid, const char *buf, size_t len);
 
-/* The log ring: bytes [from, log_ring_head()) still held are copied out;
+/* The log ring (common/log_ring.c); positions count bytes since boot.
+ * log_ring_read: bytes [from, log_ring_head()) still held are copied out;
  * returns the number of bytes copied, *from advanced past them. */
+void log_ring_store(const char *s, size_t len); /* console lock held */
 size_t log_ring_read(uint64_t *from, char *buf, size_t len);
-uint64_t log_ring_head(void);
+uint64_t log_ring_head(void);                   /* next byte's position */
 uint64_t log_ring_tail(void);                   /* oldest byte still held */
+void log_ring_clear(uint64_t upto);             /* forget bytes before upto */
 
 /* Arch serial driver (ns16550). */
 int serial_configure(unsigned int port, const char *options);

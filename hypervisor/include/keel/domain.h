@@ -264,6 +264,9 @@ void vcpu_kick(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
 void vcpu_yield(struct vcpu *v);
 void schedule_cpu(void);       /* run vCPUs from this CPU's queue until none */
+/* Nanoseconds CPU cpu spent idle (no vCPU taken from its queue) up to
+ * now, counting a current idle period; 0 for a CPU not online. */
+uint64_t schedule_idle_ns(unsigned int cpu, s_time_t now);
 void scheduler_init(void);
 /* Take every vCPU of a stopping domain off the CPUs; the domain is torn
  * down by whichever CPU stops its last vCPU. */

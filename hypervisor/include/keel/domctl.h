@@ -16,6 +16,7 @@
 #ifndef KEEL_DOMCTL_H
 #define KEEL_DOMCTL_H
 
+#include <keel/smp.h>
 #include <keel/types.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
@@ -97,6 +98,17 @@ SYSCTL_HANDLER(sysctl_sched_id);
 SYSCTL_HANDLER(sysctl_physinfo);
 SYSCTL_HANDLER(sysctl_cputopoinfo);
 SYSCTL_HANDLER(sysctl_numainfo);
+/* common/sysctl_console.c */
+SYSCTL_HANDLER(sysctl_readconsole);
+/* common/sysctl_cpu.c */
+SYSCTL_HANDLER(sysctl_getcpuinfo);
+SYSCTL_HANDLER(sysctl_cpupool_op);
+
+/* Write CPU set cpus (NULL: empty) of nbits CPUs into the caller's
+ * xenctl_bitmap as Xen does: as many bytes as its nr_bits asks, zeros past
+ * nbits; -EFAULT if its buffer faults (common/ctl_bitmap.c). */
+int ctl_bitmap_put_cpus(struct vcpu *caller, const struct xenctl_bitmap *map,
+                        const cpumask_t *cpus, uint32_t nbits);
 /* The lifecycle (common/domctl_domain.c, docs/domains.md). */
 long domctl_createdomain(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
                          bool *copyback);
