@@ -32,6 +32,8 @@ static const struct domctl_op domctl_ops[] = {
     { XEN_DOMCTL_destroydomain, domctl_destroydomain, DOMCTL_NO_TARGET },  /* dying too */
     { XEN_DOMCTL_pausedomain, domctl_pausedomain, 0 },
     { XEN_DOMCTL_unpausedomain, domctl_unpausedomain, 0 },
+    { XEN_DOMCTL_setvcpuaffinity, domctl_setvcpuaffinity, 0 },
+    { XEN_DOMCTL_getvcpuaffinity, domctl_getvcpuaffinity, 0 },
     { XEN_DOMCTL_getdomaininfo, domctl_getdomaininfo, DOMCTL_NO_TARGET },  /* first id >= */
 };
 

@@ -403,3 +403,93 @@ TEST(numainfo_one_node)
     CHECK_EQ(sysctl(domu, &op, XEN_SYSCTL_numainfo), -EPERM);
     teardown();
 }
+
+/* ---- vCPU affinity -------------------------------------------------------- */
+
+static long affinity(struct xen_domctl *op, uint32_t cmd, uint32_t vcpu, uint32_t flags,
+                     uint8_t *hard, uint32_t hard_bits, uint8_t *soft, uint32_t soft_bits)
+{
+    memset(&op->u, 0, sizeof(op->u));
+    op->u.vcpuaffinity.vcpu = vcpu;
+    op->u.vcpuaffinity.flags = flags;
+    set_xen_guest_handle(op->u.vcpuaffinity.cpumap_hard.bitmap, hard);
+    op->u.vcpuaffinity.cpumap_hard.nr_bits = hard_bits;
+    set_xen_guest_handle(op->u.vcpuaffinity.cpumap_soft.bitmap, soft);
+    op->u.vcpuaffinity.cpumap_soft.nr_bits = soft_bits;
+    return domctl(dom0, op, cmd, 1);
+}
+
+TEST(vcpuaffinity_defaults_to_all_cpus_and_checks_ids)
+{
+    struct xen_domctl op = { 0 };
+    uint8_t hard[4], soft[4];
+
+    setup();        /* the fixture has 2 CPUs */
+    memset(hard, 0xee, sizeof(hard));
+    memset(soft, 0xee, sizeof(soft));
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 2,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 32, soft, 32), 0);
+    CHECK_EQ(hard[0], 0x03);                    /* both CPUs, no more */
+    CHECK_EQ(hard[1], 0);                       /* the caller's extra bytes zeroed */
+    CHECK_EQ(hard[3], 0);
+    CHECK_EQ(soft[0], 0x03);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 3, XEN_VCPUAFFINITY_HARD,
+                      hard, 32, soft, 32), -EINVAL);        /* past nr_vcpus */
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 0xffffffff, XEN_VCPUAFFINITY_HARD,
+                      hard, 32, soft, 32), -EINVAL);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 0, 0, hard, 32, soft, 32), -EINVAL);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_FORCE,
+                      hard, 32, soft, 32), -EINVAL);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD,
+                      (uint8_t *)8, 8, soft, 32), -EFAULT);
+    teardown();
+}
+
+TEST(setvcpuaffinity_stores_and_reports_the_effective_maps)
+{
+    struct xen_domctl op = { 0 };
+    uint8_t hard[2], soft[2];
+
+    setup();
+    hard[0] = 0xfe;                             /* CPU 1 (and absent CPUs 2..7) */
+    hard[1] = 0xff;
+    soft[0] = 0x01;                             /* CPU 0 only */
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 16, soft, 8), 0);
+    CHECK_EQ(hard[0], 0x02);                    /* within the online CPUs */
+    CHECK_EQ(hard[1], 0);
+    CHECK_EQ(soft[0], 0x00);                    /* soft within hard: nothing */
+    CHECK_EQ(domu->vcpus[1]->cpu_hard_affinity[0], 0x02);
+    CHECK_EQ(domu->vcpus[1]->cpu_soft_affinity[0], 0x01);
+    CHECK_EQ(domu->vcpus[0]->cpu_hard_affinity[0], 0xff);     /* others untouched */
+
+    /* An empty hard map (no online CPU) is refused and changes nothing. */
+    hard[0] = 0xfc;
+    soft[0] = 0x03;
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 8, soft, 8), -EINVAL);
+    hard[0] = 0xff;                             /* bits past nr_bits are ignored */
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1, XEN_VCPUAFFINITY_HARD,
+                      hard, 1, soft, 0), 0);
+    CHECK_EQ(hard[0], 0x01);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1, XEN_VCPUAFFINITY_HARD,
+                      hard, 0, soft, 0), -EINVAL);                  /* zero bits: empty */
+    CHECK_EQ(domu->vcpus[1]->cpu_hard_affinity[0], 0x01);
+    CHECK_EQ(domu->vcpus[1]->cpu_soft_affinity[0], 0x01);
+    /* A faulting soft map leaves the hard one as it was. */
+    hard[0] = 0x02;
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 8,
+                      (uint8_t *)8, 8), -EFAULT);
+    CHECK_EQ(domu->vcpus[1]->cpu_hard_affinity[0], 0x01);
+
+    memset(hard, 0xee, sizeof(hard));
+    memset(soft, 0xee, sizeof(soft));
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 1,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 9, soft, 3), 0);
+    CHECK_EQ(hard[0], 0x01);
+    CHECK_EQ(hard[1], 0x00);
+    CHECK_EQ(soft[0], 0x01);                    /* get: the stored map */
+    CHECK_EQ(soft[1], 0xee);                    /* past the caller's bitmap */
+    teardown();
+}

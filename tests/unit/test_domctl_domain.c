@@ -42,6 +42,8 @@ DOMCTL_HANDLER(domctl_settscinfo) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gettscinfo) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_get_paging_mempool_size) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_set_paging_mempool_size) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_setvcpuaffinity) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_getvcpuaffinity) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gethvmcontext) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_sethvmcontext) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gethvmcontext_partial) { return -ENOSYS; }

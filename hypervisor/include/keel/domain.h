@@ -11,6 +11,7 @@
 
 #include <asm/hvm_vcpu.h>
 #include <keel/p2m.h>
+#include <keel/smp.h>
 #include <keel/spinlock.h>
 #include <keel/timer.h>
 #include <keel/types.h>
@@ -69,6 +70,11 @@ struct vcpu {
     /* hypercall continuation (common/hypercall.c) */
     bool hcall_preempted;       /* the handler asked to be run again ... */
     uint64_t hcall_args[5];     /* ... with these arguments */
+    /* XEN_DOMCTL_setvcpuaffinity (common/domctl_affinity.c): bit c of byte
+     * c / 8 set = CPU c allowed; all set at creation.  Stored only: the
+     * scheduler does not yet honour them (docs/control-abi.md). */
+    uint8_t cpu_hard_affinity[NR_CPUS / 8];
+    uint8_t cpu_soft_affinity[NR_CPUS / 8];
 };
 
 struct domain {

@@ -75,6 +75,10 @@ DOMCTL_HANDLER(domctl_gettscinfo);
 DOMCTL_HANDLER(domctl_get_paging_mempool_size);
 DOMCTL_HANDLER(domctl_set_paging_mempool_size);
 
+/* common/domctl_affinity.c */
+DOMCTL_HANDLER(domctl_setvcpuaffinity);
+DOMCTL_HANDLER(domctl_getvcpuaffinity);
+
 /* HVM save records (arch/x86/hvm/hvm_domctl.c): a null buffer asks the
  * size; get -ENOSPC below it; set takes at most that plus 64 KiB
  * (-ENOMEM); -EINVAL on oneself. */
