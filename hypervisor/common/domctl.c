@@ -34,6 +34,9 @@ static const struct domctl_op domctl_ops[] = {
     { XEN_DOMCTL_unpausedomain, domctl_unpausedomain, 0 },
     { XEN_DOMCTL_setvcpuaffinity, domctl_setvcpuaffinity, 0 },
     { XEN_DOMCTL_getvcpuaffinity, domctl_getvcpuaffinity, 0 },
+    { XEN_DOMCTL_iomem_permission, domctl_iomem_permission, 0 },
+    { XEN_DOMCTL_ioport_permission, domctl_ioport_permission, 0 },
+    { XEN_DOMCTL_irq_permission, domctl_irq_permission, 0 },
     { XEN_DOMCTL_getdomaininfo, domctl_getdomaininfo, DOMCTL_NO_TARGET },  /* first id >= */
 };
 

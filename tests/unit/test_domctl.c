@@ -18,6 +18,7 @@
 #include <keel/errno.h>
 #include <keel/grant_table.h>
 #include <keel/page_alloc.h>
+#include <keel/rangeset.h>
 
 int gnttab_domain_init(struct domain *d)
 {
@@ -491,5 +492,97 @@ TEST(setvcpuaffinity_stores_and_reports_the_effective_maps)
     CHECK_EQ(hard[1], 0x00);
     CHECK_EQ(soft[0], 0x01);                    /* get: the stored map */
     CHECK_EQ(soft[1], 0xee);                    /* past the caller's bitmap */
+    teardown();
+}
+
+/* ---- I/O permissions ------------------------------------------------------ */
+
+static long iomem(uint64_t first, uint64_t nr, uint8_t allow)
+{
+    struct xen_domctl op = { 0 };
+
+    op.u.iomem_permission.first_mfn = first;
+    op.u.iomem_permission.nr_mfns = nr;
+    op.u.iomem_permission.allow_access = allow;
+    return domctl(dom0, &op, XEN_DOMCTL_iomem_permission, 1);
+}
+
+static long ioport(uint32_t first, uint32_t nr, uint8_t allow)
+{
+    struct xen_domctl op = { 0 };
+
+    op.u.ioport_permission.first_port = first;
+    op.u.ioport_permission.nr_ports = nr;
+    op.u.ioport_permission.allow_access = allow;
+    return domctl(dom0, &op, XEN_DOMCTL_ioport_permission, 1);
+}
+
+static long irq(uint32_t pirq, uint8_t allow)
+{
+    struct xen_domctl op = { 0 };
+
+    op.u.irq_permission.pirq = pirq;
+    op.u.irq_permission.allow_access = allow;
+    return domctl(dom0, &op, XEN_DOMCTL_irq_permission, 1);
+}
+
+TEST(iomem_permission_adds_merges_splits_and_checks_ranges)
+{
+    setup();
+    CHECK_EQ(iomem(0xfe000, 0x10, 1), 0);
+    CHECK_EQ(iomem(0xfe010, 0x10, 1), 0);               /* touches: merged */
+    CHECK_EQ(domu->iomem_caps.nr, 1);
+    CHECK(rangeset_contains(&domu->iomem_caps, 0xfe000, 0xfe01f));
+    CHECK_EQ(iomem(0xfe008, 2, 0), 0);                  /* splits */
+    CHECK_EQ(domu->iomem_caps.nr, 2);
+    CHECK(!rangeset_contains(&domu->iomem_caps, 0xfe008, 0xfe008));
+    CHECK(rangeset_contains(&domu->iomem_caps, 0xfe00a, 0xfe01f));
+    CHECK_EQ(iomem(5, 0, 1), -EINVAL);                  /* empty */
+    CHECK_EQ(iomem(0, 0, 1), -EINVAL);
+    CHECK_EQ(iomem(~0ULL - 1, 3, 1), -EINVAL);          /* wraps */
+    CHECK_EQ(iomem(~0ULL, 1, 1), 0);                    /* the last frame */
+    CHECK_EQ(iomem(0, ~0ULL, 0), 0);                    /* revoke all but the last */
+    CHECK_EQ(domu->iomem_caps.nr, 1);
+    CHECK(rangeset_contains(&domu->iomem_caps, ~0ULL, ~0ULL));
+    CHECK_EQ(dom0->iomem_caps.nr, 0);
+    teardown();
+}
+
+TEST(permission_sets_are_bounded)
+{
+    setup();
+    for (uint32_t i = 0; i < RANGESET_MAX; i++)
+        CHECK_EQ(iomem(0x1000 + 4 * i, 3, 1), 0);
+    CHECK_EQ(iomem(0x9000, 1, 1), -ENOMEM);             /* a 17th range */
+    CHECK_EQ(iomem(0x1001, 1, 0), -ENOMEM);             /* a split: 17 too */
+    CHECK_EQ(domu->iomem_caps.nr, RANGESET_MAX);
+    CHECK(rangeset_contains(&domu->iomem_caps, 0x1000, 0x1002));  /* unchanged */
+    CHECK_EQ(iomem(0x1000, 1, 0), 0);                   /* a trim needs none */
+    CHECK_EQ(iomem(0x1003, 1, 1), 0);                   /* joining two frees one */
+    CHECK_EQ(domu->iomem_caps.nr, RANGESET_MAX - 1);
+    CHECK(rangeset_contains(&domu->iomem_caps, 0x1001, 0x1006));
+    CHECK(!rangeset_contains(&domu->iomem_caps, 0x1000, 0x1001));
+    CHECK_EQ(iomem(0x9000, 1, 1), 0);
+    teardown();
+}
+
+TEST(ioport_and_irq_permission_check_xens_limits)
+{
+    setup();
+    CHECK_EQ(ioport(0x3f8, 8, 1), 0);
+    CHECK(rangeset_contains(&domu->ioport_caps, 0x3f8, 0x3ff));
+    CHECK_EQ(ioport(0xfff0, 0x10, 1), 0);               /* up to 0xffff */
+    CHECK_EQ(ioport(0xfff0, 0x11, 1), -EINVAL);         /* past it */
+    CHECK_EQ(ioport(0x10, 0, 1), -EINVAL);
+    CHECK_EQ(ioport(0xffffffff, 2, 1), -EINVAL);        /* wraps */
+    CHECK_EQ(ioport(0x3f8, 8, 0), 0);
+    CHECK(!rangeset_contains(&domu->ioport_caps, 0x3f8, 0x3f8));
+    CHECK_EQ(irq(9, 1), 0);
+    CHECK(rangeset_contains(&domu->irq_caps, 9, 9));
+    CHECK_EQ(irq(DOMAIN_NR_PIRQS - 1, 1), 0);
+    CHECK_EQ(irq(DOMAIN_NR_PIRQS, 1), -EINVAL);
+    CHECK_EQ(irq(0xffffffff, 1), -EINVAL);
+    CHECK_EQ(irq(9, 0), 0);
+    CHECK(!rangeset_contains(&domu->irq_caps, 9, 9));
     teardown();
 }

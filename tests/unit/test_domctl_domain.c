@@ -44,6 +44,9 @@ DOMCTL_HANDLER(domctl_get_paging_mempool_size) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_set_paging_mempool_size) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_setvcpuaffinity) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_getvcpuaffinity) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_iomem_permission) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_ioport_permission) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_irq_permission) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gethvmcontext) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_sethvmcontext) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gethvmcontext_partial) { return -ENOSYS; }

@@ -79,6 +79,11 @@ DOMCTL_HANDLER(domctl_set_paging_mempool_size);
 DOMCTL_HANDLER(domctl_setvcpuaffinity);
 DOMCTL_HANDLER(domctl_getvcpuaffinity);
 
+/* common/domctl_perm.c */
+DOMCTL_HANDLER(domctl_iomem_permission);
+DOMCTL_HANDLER(domctl_ioport_permission);
+DOMCTL_HANDLER(domctl_irq_permission);
+
 /* HVM save records (arch/x86/hvm/hvm_domctl.c): a null buffer asks the
  * size; get -ENOSPC below it; set takes at most that plus 64 KiB
  * (-ENOMEM); -EINVAL on oneself. */
