@@ -37,6 +37,8 @@ static const struct domctl_op domctl_ops[] = {
     { XEN_DOMCTL_iomem_permission, domctl_iomem_permission, 0 },
     { XEN_DOMCTL_ioport_permission, domctl_ioport_permission, 0 },
     { XEN_DOMCTL_irq_permission, domctl_irq_permission, 0 },
+    { XEN_DOMCTL_get_cpu_policy, domctl_get_cpu_policy, 0 },
+    { XEN_DOMCTL_set_cpu_policy, domctl_set_cpu_policy, 0 },
     { XEN_DOMCTL_getdomaininfo, domctl_getdomaininfo, DOMCTL_NO_TARGET },  /* first id >= */
 };
 

@@ -18,6 +18,8 @@ static const struct sysctl_op sysctl_ops[] = {
     { XEN_SYSCTL_cputopoinfo, sysctl_cputopoinfo },
     { XEN_SYSCTL_numainfo, sysctl_numainfo },
     { XEN_SYSCTL_getdomaininfolist, sysctl_getdomaininfolist },
+    { XEN_SYSCTL_get_cpu_policy, sysctl_get_cpu_policy },
+    { XEN_SYSCTL_get_cpu_featureset, sysctl_get_cpu_featureset },
 };
 
 static const struct sysctl_op *sysctl_find(uint32_t cmd)

@@ -9,6 +9,7 @@ domctl_SRCS := hypervisor/common/domctl.c hypervisor/common/sysctl.c \
                hypervisor/common/domctl_domain.c \
                hypervisor/common/domctl_affinity.c \
                hypervisor/common/domctl_perm.c hypervisor/common/rangeset.c \
+               hypervisor/common/domctl_cpu_policy.c hypervisor/arch/x86/hvm/cpu_policy.c \
                hypervisor/common/sysctl_host.c hypervisor/common/domain.c hypervisor/common/claim.c hypervisor/common/foreign.c \
                hypervisor/arch/x86/hvm/p2m_npt.c hypervisor/common/page_alloc.c \
                hypervisor/common/spinlock.c tests/unit/mm_fixture.c \

@@ -19,6 +19,8 @@
 #include <keel/grant_table.h>
 #include <keel/page_alloc.h>
 #include <keel/rangeset.h>
+#include <keel/cpu_policy.h>
+#include <asm/cpuid.h>
 
 int gnttab_domain_init(struct domain *d)
 {
@@ -584,5 +586,176 @@ TEST(ioport_and_irq_permission_check_xens_limits)
     CHECK_EQ(irq(0xffffffff, 1), -EINVAL);
     CHECK_EQ(irq(9, 0), 0);
     CHECK(!rangeset_contains(&domu->irq_caps, 9, 9));
+    teardown();
+}
+
+/* ---- CPU policies --------------------------------------------------------- */
+
+#define HVM_MAX     XEN_SYSCTL_cpu_policy_hvm_max
+#define ECX1_VMX    (1u << 5)
+#define ECX1_HV     (1u << 31)
+
+static xen_cpuid_leaf_t leaves[CPU_POLICY_MAX_LEAVES];
+
+static const xen_cpuid_leaf_t *find(const xen_cpuid_leaf_t *l, uint32_t n, uint32_t leaf,
+                                    uint32_t subleaf)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (l[i].leaf == leaf && l[i].subleaf == subleaf)
+            return &l[i];
+    return NULL;
+}
+
+static long get_policy(struct domain *caller, domid_t target, uint32_t room,
+                       struct xen_domctl *op)
+{
+    memset(&op->u, 0, sizeof(op->u));
+    op->u.cpu_policy.nr_leaves = room;
+    set_xen_guest_handle(op->u.cpu_policy.leaves, room ? leaves : NULL);
+    return domctl(caller, op, XEN_DOMCTL_get_cpu_policy, target);
+}
+
+static long set_policy(domid_t target, uint32_t nr, struct xen_domctl *op)
+{
+    memset(&op->u, 0, sizeof(op->u));
+    op->u.cpu_policy.nr_leaves = nr;
+    set_xen_guest_handle(op->u.cpu_policy.leaves, leaves);
+    return domctl(dom0, op, XEN_DOMCTL_set_cpu_policy, target);
+}
+
+TEST(sysctl_cpu_featureset_indices_and_room)
+{
+    struct xen_sysctl op;
+    uint32_t fs[CPU_FEATURESET_WORDS + 2];
+
+    setup();
+    memset(&op, 0, sizeof(op));
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), 0);       /* null: count */
+    CHECK_EQ(op.u.cpu_featureset.nr_features, CPU_FEATURESET_WORDS);
+    memset(fs, 0xee, sizeof(fs));
+    set_xen_guest_handle(op.u.cpu_featureset.features, fs);
+    op.u.cpu_featureset.index = XEN_SYSCTL_cpu_featureset_hvm;
+    op.u.cpu_featureset.nr_features = 2;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), -ENOBUFS);
+    CHECK_EQ(op.u.cpu_featureset.nr_features, 2);
+    CHECK_EQ(fs[1] & (ECX1_HV | ECX1_VMX), ECX1_HV);        /* word 1: leaf 1 ECX */
+    CHECK_EQ(fs[2], 0xeeeeeeee);
+    op.u.cpu_featureset.nr_features = CPU_FEATURESET_WORDS + 2;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), 0);
+    CHECK_EQ(op.u.cpu_featureset.nr_features, CPU_FEATURESET_WORDS);
+    CHECK_EQ(fs[CPU_FEATURESET_WORDS], 0xeeeeeeee);
+    op.u.cpu_featureset.index = XEN_SYSCTL_cpu_featureset_pv;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), -EOPNOTSUPP);
+    op.u.cpu_featureset.index = 6;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), -EINVAL);
+    CHECK_EQ(sysctl(domu, &op, XEN_SYSCTL_get_cpu_featureset), -EPERM);
+    teardown();
+}
+
+TEST(sysctl_get_cpu_policy_lists_keels_guest_view)
+{
+    struct xen_sysctl op;
+    const xen_cpuid_leaf_t *l;
+    uint32_t n;
+
+    setup();
+    memset(&op, 0, sizeof(op));
+    op.u.cpu_policy.index = HVM_MAX;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), 0);           /* null: room */
+    CHECK_EQ(op.u.cpu_policy.nr_leaves, CPU_POLICY_MAX_LEAVES);
+    CHECK_EQ(op.u.cpu_policy.nr_msrs, 0);
+    set_xen_guest_handle(op.u.cpu_policy.leaves, leaves);
+    op.u.cpu_policy.nr_leaves = 1;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), -ENOBUFS);
+    CHECK_EQ(op.u.cpu_policy.nr_leaves, 1);                              /* not copied back */
+    op.u.cpu_policy.nr_leaves = CPU_POLICY_MAX_LEAVES;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), 0);
+    n = op.u.cpu_policy.nr_leaves;
+    CHECK(n >= 2 && n <= CPU_POLICY_MAX_LEAVES);
+    CHECK_EQ(leaves[0].leaf, 0);
+    CHECK_EQ(leaves[0].subleaf, XEN_CPUID_NO_SUBLEAF);
+    l = find(leaves, n, 1, XEN_CPUID_NO_SUBLEAF);
+    CHECK(l != NULL);
+    if (l) {
+        CHECK_EQ(l->c & (ECX1_HV | ECX1_VMX), ECX1_HV);
+        CHECK_EQ(l->b >> 24, 0);                                         /* no APIC ID */
+    }
+    CHECK(find(leaves, n, 0x40000000, XEN_CPUID_NO_SUBLEAF) == NULL);   /* not in policies */
+    op.u.cpu_policy.index = XEN_SYSCTL_cpu_policy_pv_default;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), -EOPNOTSUPP);
+    op.u.cpu_policy.index = 6;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), -EINVAL);
+    op.u.cpu_policy.index = HVM_MAX;
+    op.u.cpu_policy._rsvd = 1;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), -EINVAL);
+    teardown();
+}
+
+TEST(set_cpu_policy_takes_the_current_one_or_fewer_features)
+{
+    struct xen_domctl op = { 0 };
+    xen_cpuid_leaf_t *l1;
+    xen_msr_entry_t msr = { .idx = 0xce };
+    uint32_t n, r[4];
+
+    setup();
+    CHECK_EQ(get_policy(dom0, 1, 0, &op), 0);
+    CHECK_EQ(op.u.cpu_policy.nr_leaves, CPU_POLICY_MAX_LEAVES);
+    CHECK_EQ(get_policy(dom0, 1, 1, &op), -ENOBUFS);
+    CHECK_EQ(get_policy(dom0, 1, CPU_POLICY_MAX_LEAVES, &op), 0);
+    n = op.u.cpu_policy.nr_leaves;
+    l1 = (xen_cpuid_leaf_t *)find(leaves, n, 1, XEN_CPUID_NO_SUBLEAF);
+    CHECK(l1 != NULL);
+    if (!l1) {
+        teardown();
+        return;
+    }
+    CHECK_EQ((l1->b >> 16) & 0xff, 3);                  /* domu's vCPU count */
+
+    CHECK_EQ(set_policy(1, n, &op), 0);                 /* as it is */
+    l1->c &= ~ECX1_HV;                                  /* a feature fewer */
+    CHECK_EQ(set_policy(1, n, &op), 0);
+    cpuid_policy_leaf(domu, CPU_POLICY_DOMAIN, 1, 0, r);
+    CHECK_EQ(r[2] & ECX1_HV, 0);                        /* what the vCPUs see */
+    cpuid_policy_leaf(dom0, CPU_POLICY_DOMAIN, 1, 0, r);
+    CHECK_EQ(r[2] & ECX1_HV, ECX1_HV);                  /* only domu's */
+    CHECK_EQ(get_policy(dom0, 1, CPU_POLICY_MAX_LEAVES, &op), 0);
+    l1 = (xen_cpuid_leaf_t *)find(leaves, n, 1, XEN_CPUID_NO_SUBLEAF);
+    CHECK_EQ(l1->c & ECX1_HV, 0);
+
+    l1->c |= ECX1_HV;                                   /* offered again: fine */
+    CHECK_EQ(set_policy(1, n, &op), 0);
+    cpuid_policy_leaf(domu, CPU_POLICY_DOMAIN, 1, 0, r);
+    CHECK_EQ(r[2] & ECX1_HV, ECX1_HV);
+
+    l1->c |= ECX1_VMX;                                  /* Keel cannot offer it */
+    CHECK_EQ(set_policy(1, n, &op), -EINVAL);
+    CHECK_EQ(op.u.cpu_policy.err_leaf, 1);
+    CHECK_EQ(op.u.cpu_policy.err_subleaf, XEN_CPUID_NO_SUBLEAF);
+    CHECK_EQ(op.u.cpu_policy.err_msr, XEN_CPUID_INPUT_UNUSED);
+    l1->c &= ~ECX1_VMX;
+    leaves[0].a++;                                      /* max leaf: not a feature */
+    CHECK_EQ(set_policy(1, n, &op), -EINVAL);
+    CHECK_EQ(op.u.cpu_policy.err_leaf, 0);
+    leaves[0].a--;
+    leaves[0].leaf = 0x40000000;                        /* not a policy leaf */
+    CHECK_EQ(set_policy(1, 1, &op), -ERANGE);
+    CHECK_EQ(op.u.cpu_policy.err_leaf, 0x40000000);
+    leaves[0].leaf = 0;
+
+    CHECK_EQ(set_policy(1, CPU_POLICY_MAX_LEAVES + 1, &op), -E2BIG);
+    memset(&op.u, 0, sizeof(op.u));
+    op.u.cpu_policy.nr_msrs = 1;
+    set_xen_guest_handle(op.u.cpu_policy.msrs, &msr);
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_set_cpu_policy, 1), -ERANGE);
+    CHECK_EQ(op.u.cpu_policy.err_msr, 0xce);
+    CHECK_EQ(set_policy(0, n, &op), -EINVAL);           /* itself */
+    domu->vcpus[0]->state = VCPU_RUNNABLE;              /* started: too late */
+    CHECK_EQ(set_policy(1, n, &op), -EEXIST);
+    domu->vcpus[0]->state = VCPU_OFFLINE;
+    set_xen_guest_handle(op.u.cpu_policy.leaves, (xen_cpuid_leaf_t *)8);
+    op.u.cpu_policy.nr_leaves = 1;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_set_cpu_policy, 1), -EFAULT);
+    CHECK_EQ(get_policy(domu, 1, CPU_POLICY_MAX_LEAVES, &op), -EPERM);
     teardown();
 }

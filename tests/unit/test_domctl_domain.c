@@ -47,6 +47,8 @@ DOMCTL_HANDLER(domctl_getvcpuaffinity) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_iomem_permission) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_ioport_permission) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_irq_permission) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_get_cpu_policy) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_set_cpu_policy) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gethvmcontext) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_sethvmcontext) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gethvmcontext_partial) { return -ENOSYS; }
@@ -54,6 +56,8 @@ SYSCTL_HANDLER(sysctl_sched_id) { return -ENOSYS; }
 SYSCTL_HANDLER(sysctl_physinfo) { return -ENOSYS; }
 SYSCTL_HANDLER(sysctl_cputopoinfo) { return -ENOSYS; }
 SYSCTL_HANDLER(sysctl_numainfo) { return -ENOSYS; }
+SYSCTL_HANDLER(sysctl_get_cpu_policy) { return -ENOSYS; }
+SYSCTL_HANDLER(sysctl_get_cpu_featureset) { return -ENOSYS; }
 
 static pfn_t free_at_start;
 static struct domain *dom0, *domu;

@@ -84,6 +84,10 @@ DOMCTL_HANDLER(domctl_iomem_permission);
 DOMCTL_HANDLER(domctl_ioport_permission);
 DOMCTL_HANDLER(domctl_irq_permission);
 
+/* common/domctl_cpu_policy.c (keel/cpu_policy.h) */
+DOMCTL_HANDLER(domctl_get_cpu_policy);
+DOMCTL_HANDLER(domctl_set_cpu_policy);
+
 /* HVM save records (arch/x86/hvm/hvm_domctl.c): a null buffer asks the
  * size; get -ENOSPC below it; set takes at most that plus 64 KiB
  * (-ENOMEM); -EINVAL on oneself. */
@@ -106,6 +110,9 @@ SYSCTL_HANDLER(sysctl_sched_id);
 SYSCTL_HANDLER(sysctl_physinfo);
 SYSCTL_HANDLER(sysctl_cputopoinfo);
 SYSCTL_HANDLER(sysctl_numainfo);
+/* common/domctl_cpu_policy.c */
+SYSCTL_HANDLER(sysctl_get_cpu_policy);
+SYSCTL_HANDLER(sysctl_get_cpu_featureset);
 /* The lifecycle (common/domctl_domain.c, docs/domains.md). */
 long domctl_createdomain(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
                          bool *copyback);
