@@ -186,6 +186,8 @@ static int vcpus_create(struct domain *d, uint32_t nr_vcpus)
         v->domain = d;
         v->state = VCPU_OFFLINE;
         v->processor = i % nr_cpu_ids;
+        memset(v->cpu_hard_affinity, 0xff, sizeof(v->cpu_hard_affinity));
+        memset(v->cpu_soft_affinity, 0xff, sizeof(v->cpu_soft_affinity));
         vcpu_time_init(v);
         d->vcpus[i] = v;
         if (hvm_vcpu_init(v) < 0)

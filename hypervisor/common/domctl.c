@@ -32,6 +32,13 @@ static const struct domctl_op domctl_ops[] = {
     { XEN_DOMCTL_destroydomain, domctl_destroydomain, DOMCTL_NO_TARGET },  /* dying too */
     { XEN_DOMCTL_pausedomain, domctl_pausedomain, 0 },
     { XEN_DOMCTL_unpausedomain, domctl_unpausedomain, 0 },
+    { XEN_DOMCTL_setvcpuaffinity, domctl_setvcpuaffinity, 0 },
+    { XEN_DOMCTL_getvcpuaffinity, domctl_getvcpuaffinity, 0 },
+    { XEN_DOMCTL_iomem_permission, domctl_iomem_permission, 0 },
+    { XEN_DOMCTL_ioport_permission, domctl_ioport_permission, 0 },
+    { XEN_DOMCTL_irq_permission, domctl_irq_permission, 0 },
+    { XEN_DOMCTL_get_cpu_policy, domctl_get_cpu_policy, 0 },
+    { XEN_DOMCTL_set_cpu_policy, domctl_set_cpu_policy, 0 },
     { XEN_DOMCTL_getdomaininfo, domctl_getdomaininfo, DOMCTL_NO_TARGET },  /* first id >= */
 };
 

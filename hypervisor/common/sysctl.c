@@ -21,6 +21,8 @@ static const struct sysctl_op sysctl_ops[] = {
     { XEN_SYSCTL_readconsole, sysctl_readconsole },
     { XEN_SYSCTL_getcpuinfo, sysctl_getcpuinfo },
     { XEN_SYSCTL_cpupool_op, sysctl_cpupool_op },
+    { XEN_SYSCTL_get_cpu_policy, sysctl_get_cpu_policy },
+    { XEN_SYSCTL_get_cpu_featureset, sysctl_get_cpu_featureset },
 };
 
 static const struct sysctl_op *sysctl_find(uint32_t cmd)

@@ -20,6 +20,9 @@
 #include <keel/grant_table.h>
 #include <keel/page_alloc.h>
 #include <keel/timer.h>
+#include <keel/rangeset.h>
+#include <keel/cpu_policy.h>
+#include <asm/cpuid.h>
 
 int gnttab_domain_init(struct domain *d)
 {
@@ -651,5 +654,358 @@ TEST(cpupool_changes_get_xens_errors_for_one_full_pool)
     CHECK_EQ(cpupool(dom0, &op, 99, 0, 0, 0), -ENOSYS);
     CHECK_EQ(cpupool(dom0, &op, 0, 0, 0, 0), -ENOSYS);
     CHECK_EQ(cpupool(domu, &op, XEN_SYSCTL_CPUPOOL_OP_DESTROY, 0, 0, 0), -EPERM);
+    teardown();
+}
+
+/* ---- vCPU affinity -------------------------------------------------------- */
+
+static long affinity(struct xen_domctl *op, uint32_t cmd, uint32_t vcpu, uint32_t flags,
+                     uint8_t *hard, uint32_t hard_bits, uint8_t *soft, uint32_t soft_bits)
+{
+    memset(&op->u, 0, sizeof(op->u));
+    op->u.vcpuaffinity.vcpu = vcpu;
+    op->u.vcpuaffinity.flags = flags;
+    set_xen_guest_handle(op->u.vcpuaffinity.cpumap_hard.bitmap, hard);
+    op->u.vcpuaffinity.cpumap_hard.nr_bits = hard_bits;
+    set_xen_guest_handle(op->u.vcpuaffinity.cpumap_soft.bitmap, soft);
+    op->u.vcpuaffinity.cpumap_soft.nr_bits = soft_bits;
+    return domctl(dom0, op, cmd, 1);
+}
+
+TEST(vcpuaffinity_defaults_to_all_cpus_and_checks_ids)
+{
+    struct xen_domctl op = { 0 };
+    uint8_t hard[4], soft[4];
+
+    setup();        /* the fixture has 2 CPUs */
+    memset(hard, 0xee, sizeof(hard));
+    memset(soft, 0xee, sizeof(soft));
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 2,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 32, soft, 32), 0);
+    CHECK_EQ(hard[0], 0x03);                    /* both CPUs, no more */
+    CHECK_EQ(hard[1], 0);                       /* the caller's extra bytes zeroed */
+    CHECK_EQ(hard[3], 0);
+    CHECK_EQ(soft[0], 0x03);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 3, XEN_VCPUAFFINITY_HARD,
+                      hard, 32, soft, 32), -EINVAL);        /* past nr_vcpus */
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 0xffffffff, XEN_VCPUAFFINITY_HARD,
+                      hard, 32, soft, 32), -EINVAL);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 0, 0, hard, 32, soft, 32), -EINVAL);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_FORCE,
+                      hard, 32, soft, 32), -EINVAL);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD,
+                      (uint8_t *)8, 8, soft, 32), -EFAULT);
+    teardown();
+}
+
+TEST(setvcpuaffinity_stores_and_reports_the_effective_maps)
+{
+    struct xen_domctl op = { 0 };
+    uint8_t hard[2], soft[2];
+
+    setup();
+    hard[0] = 0xfe;                             /* CPU 1 (and absent CPUs 2..7) */
+    hard[1] = 0xff;
+    soft[0] = 0x01;                             /* CPU 0 only */
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 16, soft, 8), 0);
+    CHECK_EQ(hard[0], 0x02);                    /* within the online CPUs */
+    CHECK_EQ(hard[1], 0);
+    CHECK_EQ(soft[0], 0x00);                    /* soft within hard: nothing */
+    CHECK_EQ(domu->vcpus[1]->cpu_hard_affinity[0], 0x02);
+    CHECK_EQ(domu->vcpus[1]->cpu_soft_affinity[0], 0x01);
+    CHECK_EQ(domu->vcpus[0]->cpu_hard_affinity[0], 0xff);     /* others untouched */
+
+    /* An empty hard map (no online CPU) is refused and changes nothing. */
+    hard[0] = 0xfc;
+    soft[0] = 0x03;
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 8, soft, 8), -EINVAL);
+    hard[0] = 0xff;                             /* bits past nr_bits are ignored */
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1, XEN_VCPUAFFINITY_HARD,
+                      hard, 1, soft, 0), 0);
+    CHECK_EQ(hard[0], 0x01);
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1, XEN_VCPUAFFINITY_HARD,
+                      hard, 0, soft, 0), -EINVAL);                  /* zero bits: empty */
+    CHECK_EQ(domu->vcpus[1]->cpu_hard_affinity[0], 0x01);
+    CHECK_EQ(domu->vcpus[1]->cpu_soft_affinity[0], 0x01);
+    /* A faulting soft map leaves the hard one as it was. */
+    hard[0] = 0x02;
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_setvcpuaffinity, 1,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 8,
+                      (uint8_t *)8, 8), -EFAULT);
+    CHECK_EQ(domu->vcpus[1]->cpu_hard_affinity[0], 0x01);
+
+    memset(hard, 0xee, sizeof(hard));
+    memset(soft, 0xee, sizeof(soft));
+    CHECK_EQ(affinity(&op, XEN_DOMCTL_getvcpuaffinity, 1,
+                      XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard, 9, soft, 3), 0);
+    CHECK_EQ(hard[0], 0x01);
+    CHECK_EQ(hard[1], 0x00);
+    CHECK_EQ(soft[0], 0x01);                    /* get: the stored map */
+    CHECK_EQ(soft[1], 0xee);                    /* past the caller's bitmap */
+    teardown();
+}
+
+/* ---- I/O permissions ------------------------------------------------------ */
+
+static long iomem(uint64_t first, uint64_t nr, uint8_t allow)
+{
+    struct xen_domctl op = { 0 };
+
+    op.u.iomem_permission.first_mfn = first;
+    op.u.iomem_permission.nr_mfns = nr;
+    op.u.iomem_permission.allow_access = allow;
+    return domctl(dom0, &op, XEN_DOMCTL_iomem_permission, 1);
+}
+
+static long ioport(uint32_t first, uint32_t nr, uint8_t allow)
+{
+    struct xen_domctl op = { 0 };
+
+    op.u.ioport_permission.first_port = first;
+    op.u.ioport_permission.nr_ports = nr;
+    op.u.ioport_permission.allow_access = allow;
+    return domctl(dom0, &op, XEN_DOMCTL_ioport_permission, 1);
+}
+
+static long irq(uint32_t pirq, uint8_t allow)
+{
+    struct xen_domctl op = { 0 };
+
+    op.u.irq_permission.pirq = pirq;
+    op.u.irq_permission.allow_access = allow;
+    return domctl(dom0, &op, XEN_DOMCTL_irq_permission, 1);
+}
+
+TEST(iomem_permission_adds_merges_splits_and_checks_ranges)
+{
+    setup();
+    CHECK_EQ(iomem(0xfe000, 0x10, 1), 0);
+    CHECK_EQ(iomem(0xfe010, 0x10, 1), 0);               /* touches: merged */
+    CHECK_EQ(domu->iomem_caps.nr, 1);
+    CHECK(rangeset_contains(&domu->iomem_caps, 0xfe000, 0xfe01f));
+    CHECK_EQ(iomem(0xfe008, 2, 0), 0);                  /* splits */
+    CHECK_EQ(domu->iomem_caps.nr, 2);
+    CHECK(!rangeset_contains(&domu->iomem_caps, 0xfe008, 0xfe008));
+    CHECK(rangeset_contains(&domu->iomem_caps, 0xfe00a, 0xfe01f));
+    CHECK_EQ(iomem(5, 0, 1), -EINVAL);                  /* empty */
+    CHECK_EQ(iomem(0, 0, 1), -EINVAL);
+    CHECK_EQ(iomem(~0ULL - 1, 3, 1), -EINVAL);          /* wraps */
+    CHECK_EQ(iomem(~0ULL, 1, 1), 0);                    /* the last frame */
+    CHECK_EQ(iomem(0, ~0ULL, 0), 0);                    /* revoke all but the last */
+    CHECK_EQ(domu->iomem_caps.nr, 1);
+    CHECK(rangeset_contains(&domu->iomem_caps, ~0ULL, ~0ULL));
+    CHECK_EQ(dom0->iomem_caps.nr, 0);
+    teardown();
+}
+
+TEST(permission_sets_are_bounded)
+{
+    setup();
+    for (uint32_t i = 0; i < RANGESET_MAX; i++)
+        CHECK_EQ(iomem(0x1000 + 4 * i, 3, 1), 0);
+    CHECK_EQ(iomem(0x9000, 1, 1), -ENOMEM);             /* a 17th range */
+    CHECK_EQ(iomem(0x1001, 1, 0), -ENOMEM);             /* a split: 17 too */
+    CHECK_EQ(domu->iomem_caps.nr, RANGESET_MAX);
+    CHECK(rangeset_contains(&domu->iomem_caps, 0x1000, 0x1002));  /* unchanged */
+    CHECK_EQ(iomem(0x1000, 1, 0), 0);                   /* a trim needs none */
+    CHECK_EQ(iomem(0x1003, 1, 1), 0);                   /* joining two frees one */
+    CHECK_EQ(domu->iomem_caps.nr, RANGESET_MAX - 1);
+    CHECK(rangeset_contains(&domu->iomem_caps, 0x1001, 0x1006));
+    CHECK(!rangeset_contains(&domu->iomem_caps, 0x1000, 0x1001));
+    CHECK_EQ(iomem(0x9000, 1, 1), 0);
+    teardown();
+}
+
+TEST(ioport_and_irq_permission_check_xens_limits)
+{
+    setup();
+    CHECK_EQ(ioport(0x3f8, 8, 1), 0);
+    CHECK(rangeset_contains(&domu->ioport_caps, 0x3f8, 0x3ff));
+    CHECK_EQ(ioport(0xfff0, 0x10, 1), 0);               /* up to 0xffff */
+    CHECK_EQ(ioport(0xfff0, 0x11, 1), -EINVAL);         /* past it */
+    CHECK_EQ(ioport(0x10, 0, 1), -EINVAL);
+    CHECK_EQ(ioport(0xffffffff, 2, 1), -EINVAL);        /* wraps */
+    CHECK_EQ(ioport(0x3f8, 8, 0), 0);
+    CHECK(!rangeset_contains(&domu->ioport_caps, 0x3f8, 0x3f8));
+    CHECK_EQ(irq(9, 1), 0);
+    CHECK(rangeset_contains(&domu->irq_caps, 9, 9));
+    CHECK_EQ(irq(DOMAIN_NR_PIRQS - 1, 1), 0);
+    CHECK_EQ(irq(DOMAIN_NR_PIRQS, 1), -EINVAL);
+    CHECK_EQ(irq(0xffffffff, 1), -EINVAL);
+    CHECK_EQ(irq(9, 0), 0);
+    CHECK(!rangeset_contains(&domu->irq_caps, 9, 9));
+    teardown();
+}
+
+/* ---- CPU policies --------------------------------------------------------- */
+
+#define HVM_MAX     XEN_SYSCTL_cpu_policy_hvm_max
+#define ECX1_VMX    (1u << 5)
+#define ECX1_HV     (1u << 31)
+
+static xen_cpuid_leaf_t leaves[CPU_POLICY_MAX_LEAVES];
+
+static const xen_cpuid_leaf_t *find(const xen_cpuid_leaf_t *l, uint32_t n, uint32_t leaf,
+                                    uint32_t subleaf)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (l[i].leaf == leaf && l[i].subleaf == subleaf)
+            return &l[i];
+    return NULL;
+}
+
+static long get_policy(struct domain *caller, domid_t target, uint32_t room,
+                       struct xen_domctl *op)
+{
+    memset(&op->u, 0, sizeof(op->u));
+    op->u.cpu_policy.nr_leaves = room;
+    set_xen_guest_handle(op->u.cpu_policy.leaves, room ? leaves : NULL);
+    return domctl(caller, op, XEN_DOMCTL_get_cpu_policy, target);
+}
+
+static long set_policy(domid_t target, uint32_t nr, struct xen_domctl *op)
+{
+    memset(&op->u, 0, sizeof(op->u));
+    op->u.cpu_policy.nr_leaves = nr;
+    set_xen_guest_handle(op->u.cpu_policy.leaves, leaves);
+    return domctl(dom0, op, XEN_DOMCTL_set_cpu_policy, target);
+}
+
+TEST(sysctl_cpu_featureset_indices_and_room)
+{
+    struct xen_sysctl op;
+    uint32_t fs[CPU_FEATURESET_WORDS + 2];
+
+    setup();
+    memset(&op, 0, sizeof(op));
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), 0);       /* null: count */
+    CHECK_EQ(op.u.cpu_featureset.nr_features, CPU_FEATURESET_WORDS);
+    memset(fs, 0xee, sizeof(fs));
+    set_xen_guest_handle(op.u.cpu_featureset.features, fs);
+    op.u.cpu_featureset.index = XEN_SYSCTL_cpu_featureset_hvm;
+    op.u.cpu_featureset.nr_features = 2;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), -ENOBUFS);
+    CHECK_EQ(op.u.cpu_featureset.nr_features, 2);
+    CHECK_EQ(fs[1] & (ECX1_HV | ECX1_VMX), ECX1_HV);        /* word 1: leaf 1 ECX */
+    CHECK_EQ(fs[2], 0xeeeeeeee);
+    op.u.cpu_featureset.nr_features = CPU_FEATURESET_WORDS + 2;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), 0);
+    CHECK_EQ(op.u.cpu_featureset.nr_features, CPU_FEATURESET_WORDS);
+    CHECK_EQ(fs[CPU_FEATURESET_WORDS], 0xeeeeeeee);
+    op.u.cpu_featureset.index = XEN_SYSCTL_cpu_featureset_pv;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), -EOPNOTSUPP);
+    op.u.cpu_featureset.index = 6;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_featureset), -EINVAL);
+    CHECK_EQ(sysctl(domu, &op, XEN_SYSCTL_get_cpu_featureset), -EPERM);
+    teardown();
+}
+
+TEST(sysctl_get_cpu_policy_lists_keels_guest_view)
+{
+    struct xen_sysctl op;
+    const xen_cpuid_leaf_t *l;
+    uint32_t n;
+
+    setup();
+    memset(&op, 0, sizeof(op));
+    op.u.cpu_policy.index = HVM_MAX;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), 0);           /* null: room */
+    CHECK_EQ(op.u.cpu_policy.nr_leaves, CPU_POLICY_MAX_LEAVES);
+    CHECK_EQ(op.u.cpu_policy.nr_msrs, 0);
+    set_xen_guest_handle(op.u.cpu_policy.leaves, leaves);
+    op.u.cpu_policy.nr_leaves = 1;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), -ENOBUFS);
+    CHECK_EQ(op.u.cpu_policy.nr_leaves, 1);                              /* not copied back */
+    op.u.cpu_policy.nr_leaves = CPU_POLICY_MAX_LEAVES;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), 0);
+    n = op.u.cpu_policy.nr_leaves;
+    CHECK(n >= 2 && n <= CPU_POLICY_MAX_LEAVES);
+    CHECK_EQ(leaves[0].leaf, 0);
+    CHECK_EQ(leaves[0].subleaf, XEN_CPUID_NO_SUBLEAF);
+    l = find(leaves, n, 1, XEN_CPUID_NO_SUBLEAF);
+    CHECK(l != NULL);
+    if (l) {
+        CHECK_EQ(l->c & (ECX1_HV | ECX1_VMX), ECX1_HV);
+        CHECK_EQ(l->b >> 24, 0);                                         /* no APIC ID */
+    }
+    CHECK(find(leaves, n, 0x40000000, XEN_CPUID_NO_SUBLEAF) == NULL);   /* not in policies */
+    op.u.cpu_policy.index = XEN_SYSCTL_cpu_policy_pv_default;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), -EOPNOTSUPP);
+    op.u.cpu_policy.index = 6;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), -EINVAL);
+    op.u.cpu_policy.index = HVM_MAX;
+    op.u.cpu_policy._rsvd = 1;
+    CHECK_EQ(sysctl(dom0, &op, XEN_SYSCTL_get_cpu_policy), -EINVAL);
+    teardown();
+}
+
+TEST(set_cpu_policy_takes_the_current_one_or_fewer_features)
+{
+    struct xen_domctl op = { 0 };
+    xen_cpuid_leaf_t *l1;
+    xen_msr_entry_t msr = { .idx = 0xce };
+    uint32_t n, r[4];
+
+    setup();
+    CHECK_EQ(get_policy(dom0, 1, 0, &op), 0);
+    CHECK_EQ(op.u.cpu_policy.nr_leaves, CPU_POLICY_MAX_LEAVES);
+    CHECK_EQ(get_policy(dom0, 1, 1, &op), -ENOBUFS);
+    CHECK_EQ(get_policy(dom0, 1, CPU_POLICY_MAX_LEAVES, &op), 0);
+    n = op.u.cpu_policy.nr_leaves;
+    l1 = (xen_cpuid_leaf_t *)find(leaves, n, 1, XEN_CPUID_NO_SUBLEAF);
+    CHECK(l1 != NULL);
+    if (!l1) {
+        teardown();
+        return;
+    }
+    CHECK_EQ((l1->b >> 16) & 0xff, 3);                  /* domu's vCPU count */
+
+    CHECK_EQ(set_policy(1, n, &op), 0);                 /* as it is */
+    l1->c &= ~ECX1_HV;                                  /* a feature fewer */
+    CHECK_EQ(set_policy(1, n, &op), 0);
+    cpuid_policy_leaf(domu, CPU_POLICY_DOMAIN, 1, 0, r);
+    CHECK_EQ(r[2] & ECX1_HV, 0);                        /* what the vCPUs see */
+    cpuid_policy_leaf(dom0, CPU_POLICY_DOMAIN, 1, 0, r);
+    CHECK_EQ(r[2] & ECX1_HV, ECX1_HV);                  /* only domu's */
+    CHECK_EQ(get_policy(dom0, 1, CPU_POLICY_MAX_LEAVES, &op), 0);
+    l1 = (xen_cpuid_leaf_t *)find(leaves, n, 1, XEN_CPUID_NO_SUBLEAF);
+    CHECK_EQ(l1->c & ECX1_HV, 0);
+
+    l1->c |= ECX1_HV;                                   /* offered again: fine */
+    CHECK_EQ(set_policy(1, n, &op), 0);
+    cpuid_policy_leaf(domu, CPU_POLICY_DOMAIN, 1, 0, r);
+    CHECK_EQ(r[2] & ECX1_HV, ECX1_HV);
+
+    l1->c |= ECX1_VMX;                                  /* Keel cannot offer it */
+    CHECK_EQ(set_policy(1, n, &op), -EINVAL);
+    CHECK_EQ(op.u.cpu_policy.err_leaf, 1);
+    CHECK_EQ(op.u.cpu_policy.err_subleaf, XEN_CPUID_NO_SUBLEAF);
+    CHECK_EQ(op.u.cpu_policy.err_msr, XEN_CPUID_INPUT_UNUSED);
+    l1->c &= ~ECX1_VMX;
+    leaves[0].a++;                                      /* max leaf: not a feature */
+    CHECK_EQ(set_policy(1, n, &op), -EINVAL);
+    CHECK_EQ(op.u.cpu_policy.err_leaf, 0);
+    leaves[0].a--;
+    leaves[0].leaf = 0x40000000;                        /* not a policy leaf */
+    CHECK_EQ(set_policy(1, 1, &op), -ERANGE);
+    CHECK_EQ(op.u.cpu_policy.err_leaf, 0x40000000);
+    leaves[0].leaf = 0;
+
+    CHECK_EQ(set_policy(1, CPU_POLICY_MAX_LEAVES + 1, &op), -E2BIG);
+    memset(&op.u, 0, sizeof(op.u));
+    op.u.cpu_policy.nr_msrs = 1;
+    set_xen_guest_handle(op.u.cpu_policy.msrs, &msr);
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_set_cpu_policy, 1), -ERANGE);
+    CHECK_EQ(op.u.cpu_policy.err_msr, 0xce);
+    CHECK_EQ(set_policy(0, n, &op), -EINVAL);           /* itself */
+    domu->vcpus[0]->state = VCPU_RUNNABLE;              /* started: too late */
+    CHECK_EQ(set_policy(1, n, &op), -EEXIST);
+    domu->vcpus[0]->state = VCPU_OFFLINE;
+    set_xen_guest_handle(op.u.cpu_policy.leaves, (xen_cpuid_leaf_t *)8);
+    op.u.cpu_policy.nr_leaves = 1;
+    CHECK_EQ(domctl(dom0, &op, XEN_DOMCTL_set_cpu_policy, 1), -EFAULT);
+    CHECK_EQ(get_policy(domu, 1, CPU_POLICY_MAX_LEAVES, &op), -EPERM);
     teardown();
 }

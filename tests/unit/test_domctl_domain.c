@@ -42,6 +42,13 @@ DOMCTL_HANDLER(domctl_settscinfo) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gettscinfo) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_get_paging_mempool_size) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_set_paging_mempool_size) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_setvcpuaffinity) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_getvcpuaffinity) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_iomem_permission) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_ioport_permission) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_irq_permission) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_get_cpu_policy) { return -ENOSYS; }
+DOMCTL_HANDLER(domctl_set_cpu_policy) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gethvmcontext) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_sethvmcontext) { return -ENOSYS; }
 DOMCTL_HANDLER(domctl_gethvmcontext_partial) { return -ENOSYS; }
@@ -52,6 +59,8 @@ SYSCTL_HANDLER(sysctl_numainfo) { return -ENOSYS; }
 SYSCTL_HANDLER(sysctl_readconsole) { return -ENOSYS; }
 SYSCTL_HANDLER(sysctl_getcpuinfo) { return -ENOSYS; }
 SYSCTL_HANDLER(sysctl_cpupool_op) { return -ENOSYS; }
+SYSCTL_HANDLER(sysctl_get_cpu_policy) { return -ENOSYS; }
+SYSCTL_HANDLER(sysctl_get_cpu_featureset) { return -ENOSYS; }
 
 static pfn_t free_at_start;
 static struct domain *dom0, *domu;

@@ -11,6 +11,8 @@
 
 #include <asm/hvm_vcpu.h>
 #include <keel/p2m.h>
+#include <keel/rangeset.h>
+#include <keel/smp.h>
 #include <keel/spinlock.h>
 #include <keel/timer.h>
 #include <keel/types.h>
@@ -20,6 +22,7 @@
 
 #define MAX_VCPUS           64
 #define DOMAIN_MEMMAP_MAX   16      /* memory map entries: at boot or set by dom0 */
+#define DOMAIN_NR_PIRQS     256     /* pirqs a domain may be given (irq_permission) */
 #define CREDIT2_DEFAULT_WEIGHT 256  /* a new domain's scheduler weight (Xen's) */
 
 enum vcpu_state {
@@ -69,6 +72,11 @@ struct vcpu {
     /* hypercall continuation (common/hypercall.c) */
     bool hcall_preempted;       /* the handler asked to be run again ... */
     uint64_t hcall_args[5];     /* ... with these arguments */
+    /* XEN_DOMCTL_setvcpuaffinity (common/domctl_affinity.c): bit c of byte
+     * c / 8 set = CPU c allowed; all set at creation.  Stored only: the
+     * scheduler does not yet honour them (docs/control-abi.md). */
+    uint8_t cpu_hard_affinity[NR_CPUS / 8];
+    uint8_t cpu_soft_affinity[NR_CPUS / 8];
 };
 
 struct domain {
@@ -141,6 +149,11 @@ struct domain {
     uint32_t gtsc_khz;
     uint32_t tsc_incarnation;
     uint64_t paging_pool_bytes; /* XEN_DOMCTL_set_paging_mempool_size */
+    /* What the toolstack let it reach (common/domctl_perm.c; under lock):
+     * stored only, enforced once devices are passed through. */
+    struct rangeset iomem_caps;     /* machine frames */
+    struct rangeset ioport_caps;    /* I/O ports */
+    struct rangeset irq_caps;       /* pirqs */
 };
 
 struct mem_chunk {

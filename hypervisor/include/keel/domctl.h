@@ -76,6 +76,19 @@ DOMCTL_HANDLER(domctl_gettscinfo);
 DOMCTL_HANDLER(domctl_get_paging_mempool_size);
 DOMCTL_HANDLER(domctl_set_paging_mempool_size);
 
+/* common/domctl_affinity.c */
+DOMCTL_HANDLER(domctl_setvcpuaffinity);
+DOMCTL_HANDLER(domctl_getvcpuaffinity);
+
+/* common/domctl_perm.c */
+DOMCTL_HANDLER(domctl_iomem_permission);
+DOMCTL_HANDLER(domctl_ioport_permission);
+DOMCTL_HANDLER(domctl_irq_permission);
+
+/* common/domctl_cpu_policy.c (keel/cpu_policy.h) */
+DOMCTL_HANDLER(domctl_get_cpu_policy);
+DOMCTL_HANDLER(domctl_set_cpu_policy);
+
 /* HVM save records (arch/x86/hvm/hvm_domctl.c): a null buffer asks the
  * size; get -ENOSPC below it; set takes at most that plus 64 KiB
  * (-ENOMEM); -EINVAL on oneself. */
@@ -109,6 +122,9 @@ SYSCTL_HANDLER(sysctl_cpupool_op);
  * nbits; -EFAULT if its buffer faults (common/ctl_bitmap.c). */
 int ctl_bitmap_put_cpus(struct vcpu *caller, const struct xenctl_bitmap *map,
                         const cpumask_t *cpus, uint32_t nbits);
+/* common/domctl_cpu_policy.c */
+SYSCTL_HANDLER(sysctl_get_cpu_policy);
+SYSCTL_HANDLER(sysctl_get_cpu_featureset);
 /* The lifecycle (common/domctl_domain.c, docs/domains.md). */
 long domctl_createdomain(struct vcpu *caller, struct domain *d, struct xen_domctl *op,
                          bool *copyback);

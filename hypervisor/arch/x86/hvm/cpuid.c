@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The CPUID a guest sees: the host's, with what Keel does not offer guests
- * hidden (SVM, MONITOR/MWAIT, SME/SEV, machine checks: there are no virtual
- * MCA MSRs), x2APIC and TSC-deadline offered
- * (the virtual local APIC has them), the hypervisor bit set, the vCPU's own
- * APIC ID, and Xen's leaves at 0x40000000.
+ * The CPUID a guest sees: its domain's policy (hvm/cpu_policy.c: the host's
+ * with what Keel does not offer guests hidden, less what the toolstack set
+ * away), plus the vCPU's own APIC ID and OSXSAVE, and Xen's leaves at
+ * 0x40000000.
  */
+#include <asm/cpuid.h>
 #include <asm/hvm_vcpu.h>
 #include <asm/processor.h>
 #include <asm/svm/svm.h>
@@ -21,16 +21,8 @@
 #define XEN_VERSION_MAJOR       4
 #define XEN_VERSION_MINOR       17
 
-#define CPUID1_ECX_MONITOR      (1u << 3)
-#define CPUID1_ECX_VMX          (1u << 5)
-#define CPUID1_ECX_X2APIC       (1u << 21)
-#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID1_ECX_OSXSAVE      (1u << 27)
-#define CPUID1_EDX_MCE          (1u << 7)
-#define CPUID1_EDX_MCA          (1u << 14)
-#define CPUID1_ECX_HYPERVISOR   (1u << 31)
-#define CPUID_EXT1_ECX_SVM      (1u << 2)
-#define CPUID_EXT1_ECX_SKINIT   (1u << 12)
+#define CR4_OSXSAVE             (1u << 18)
 
 static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t r[4])
 {
@@ -60,41 +52,17 @@ static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t r[4])
 
 void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 {
-    struct cpuid_regs h;
-
     r[0] = r[1] = r[2] = r[3] = 0;
     if (leaf >= XEN_CPUID_BASE && leaf <= XEN_CPUID_BASE + 0xffff) {
         if (leaf <= XEN_CPUID_MAX_LEAF)
             xen_leaf(v, leaf, r);
         return;
     }
-    h = cpuid_count(leaf, subleaf);
-    r[0] = h.eax;
-    r[1] = h.ebx;
-    r[2] = h.ecx;
-    r[3] = h.edx;
-    switch (leaf) {
-    case 1:
-        r[1] = (r[1] & 0x0000ffff) | (v->vcpu_id << 24) |
-               ((v->domain->nr_vcpus & 0xff) << 16);
-        r[2] &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX);
-        r[2] |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;    /* the vLAPIC has both */
-        r[3] &= ~(CPUID1_EDX_MCE | CPUID1_EDX_MCA);     /* no virtual machine-check MSRs */
-        r[2] |= CPUID1_ECX_HYPERVISOR;
+    cpuid_policy_leaf(v->domain, CPU_POLICY_DOMAIN, leaf, subleaf, r);
+    if (leaf == 1) {
+        r[1] |= v->vcpu_id << 24;
         /* OSXSAVE mirrors the guest's own CR4. */
-        r[2] &= ~CPUID1_ECX_OSXSAVE;
-        if (v->hvm.vmcb->save.cr4 & (1u << 18))
+        if (v->hvm.vmcb->save.cr4 & CR4_OSXSAVE)
             r[2] |= CPUID1_ECX_OSXSAVE;
-        break;
-    case 5:                 /* MONITOR/MWAIT */
-    case 0x8000000a:        /* SVM features */
-    case 0x8000001f:        /* SME/SEV */
-        r[0] = r[1] = r[2] = r[3] = 0;
-        break;
-    case 0x80000001:
-        r[2] &= ~(CPUID_EXT1_ECX_SVM | CPUID_EXT1_ECX_SKINIT);
-        break;
-    default:
-        break;
     }
 }

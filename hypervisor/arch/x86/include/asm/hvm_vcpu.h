@@ -57,6 +57,8 @@ struct hvm_vcpu {
 /* The arch part of a domain: emulated platform devices. */
 struct hvm_domain {
     struct vpit vpit;           /* PIT channel 2 and port 0x61 (vpit.c) */
+    uint32_t cpuid_hidden[14];  /* feature bits set_cpu_policy took away, by
+                                   featureset word (hvm/cpu_policy.c) */
 };
 
 struct vcpu;
