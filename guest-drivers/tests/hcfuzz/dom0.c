@@ -33,8 +33,10 @@
 #define DEFAULT_CALLS   3000u
 #define WINDOW_GFN      0x80000ull      /* 2 GiB: far above dom0's RAM */
 #define WINDOW          16u
+#define PIN_GFN         (WINDOW_GFN + WINDOW)   /* beside the window, never fuzzed */
 #define MAX_HANDLES     32u
 #define SPIN_LIMIT      2000000u
+#define LIST_MAX        64u             /* entries of a gfn list */
 
 #define GT_OP(cmd, arg, n) hypercall3(__HYPERVISOR_grant_table_op, (cmd), (unsigned long)(arg), (n))
 #define MEM_OP(cmd, arg)   hypercall2(__HYPERVISOR_memory_op, (cmd), (unsigned long)(arg))
@@ -138,11 +140,12 @@ static domid_t other_domid(void)
     return d;
 }
 
-/* A guest handle Keel can never write through: null, unmapped, non-canonical,
- * unaligned ones. */
+/* A guest handle Keel can neither read nor write through: unmapped,
+ * non-canonical, unaligned ones.  (Not null: this kernel's page 0 is mapped,
+ * and a list read from it would name dom0's own RAM.) */
 static uint64_t bad_handle(void)
 {
-    static const uint64_t bad[] = { 0, 1, 0x8000000000000000ull, 0xfffffffffffff000ull,
+    static const uint64_t bad[] = { 0x8000000000000000ull, 0xfffffffffffff000ull,
                                     0xffff800000000000ull, 0xffffffff80000001ull };
     if (rnd() % 4 == 0)
         return (uint64_t)window_unmapped() + rnd() % 8;
@@ -197,14 +200,16 @@ static long fuzz_sysctl(void)
     return sysctl(op);
 }
 
-/* An array of n gfns in the scratch area at offset off, or a bad handle. */
-static uint64_t gfn_list(unsigned int off, unsigned int n, bool own_window)
+/* An array of LIST_MAX gfns in the scratch area at offset off (a call
+ * given a larger count than it was told reads the rest, so all are
+ * filled), or a bad handle. */
+static uint64_t gfn_list(unsigned int off, bool own_window)
 {
     uint64_t *l = (uint64_t *)(scratch + off);
 
     if (rnd() % 8 == 0)
         return bad_handle();
-    for (unsigned int i = 0; i < n; i++)
+    for (unsigned int i = 0; i < LIST_MAX; i++)
         l[i] = own_window ? window_gfn() : (rnd() % 2 ? rnd() % 0x3000 : rnd());
     return (uint64_t)l;
 }
@@ -226,7 +231,7 @@ static long fuzz_memory_op(void)
         r->domid = other_domid();
         r->extent_order = (uint32_t)(rnd() % 3 ? rnd() % 10 : rnd());
         r->nr_extents = rnd() % 2 ? n : huge_or_small(64);
-        SET_HANDLE(r->extent_start, gfn_list(1024, n, false));
+        SET_HANDLE(r->extent_start, gfn_list(1024, false));
         return MEM_OP(pick(ops, ARRAY_SIZE(ops)), r);
     }
     case 1: {
@@ -239,13 +244,20 @@ static long fuzz_memory_op(void)
     }
     case 2: {                               /* foreign frames at window gfns */
         struct xen_add_to_physmap_batch *b = (void *)scratch;
-        unsigned int n = (unsigned int)(rnd() % 64);
+        unsigned int n = (unsigned int)(rnd() % LIST_MAX);
         b->domid = rnd() % 2 ? DOMID_SELF : (rnd() % 2 ? 0 : other_domid());
         b->space = rnd() % 8 ? XENMAPSPACE_gmfn_foreign : (unsigned int)(rnd() % 8);
+        if (b->domid != DOMID_SELF && b->domid != 0)
+            ;
+        else if (b->space == XENMAPSPACE_gmfn || b->space == XENMAPSPACE_gmfn_range ||
+                 b->space == XENMAPSPACE_dev_mmio)
+            b->space = XENMAPSPACE_gmfn_foreign;    /* would move or hide its own RAM */
         b->size = (uint16_t)(rnd() % 8 ? n : rnd());
+        if (b->domid == DOMID_SELF || b->domid == 0)
+            b->size = (uint16_t)n;      /* a longer batch would read gfns of its RAM */
         b->u.foreign_domid = any_domid();
-        SET_HANDLE(b->idxs, gfn_list(1024, n, false));
-        SET_HANDLE(b->gpfns, gfn_list(2048, n, true));
+        SET_HANDLE(b->idxs, gfn_list(1024, false));
+        SET_HANDLE(b->gpfns, gfn_list(2048, true));
         SET_HANDLE(b->errs, (rnd() % 8 && b->size == n
                                                    ? (uint64_t)scratch + 3072 : bad_handle()));
         return MEM_OP(XENMEM_add_to_physmap_batch, b);
@@ -258,14 +270,14 @@ static long fuzz_memory_op(void)
     }
     default: {
         struct xen_mem_acquire_resource *a = (void *)scratch;
-        unsigned int n = (unsigned int)(rnd() % 8);
+        unsigned int n = (unsigned int)(rnd() % 8);     /* <= LIST_MAX: the list is read */
         a->domid = any_domid();
         a->type = (uint16_t)(rnd() % 4 ? rnd() % 3 : rnd());
         a->id = (uint32_t)(rnd() % 4 ? rnd() % 2 : rnd());
         a->nr_frames = rnd() % 2 ? n : (uint32_t)huge_or_small(64);
         a->pad = rnd() % 8 ? 0 : (uint32_t)rnd();
         a->frame = huge_or_small(8);
-        SET_HANDLE(a->frame_list, (rnd() % 8 ? gfn_list(1024, n, true) : 0));
+        SET_HANDLE(a->frame_list, (rnd() % 8 ? gfn_list(1024, true) : 0));
         return MEM_OP(XENMEM_acquire_resource, a);
     }
     }
@@ -340,7 +352,10 @@ static void grant_handles(void)
 
 /* A domain's grant table grows (and keeps what it grew) when a frame is
  * acquired: grow dom0's and the peer's to their maximum before the free
- * pages are counted, so that the fuzzing cannot grow them. */
+ * pages are counted, so that the fuzzing cannot grow them.  The last
+ * frame of the peer's stays mapped at PIN_GFN until the end, so that
+ * dom0's p2m has the window's page tables throughout (Keel may keep or
+ * free an empty table; either way is no leak). */
 static void grow_grant_tables(void)
 {
     static const domid_t doms[] = { DOMID_SELF, 0 };
@@ -365,6 +380,9 @@ static void grow_grant_tables(void)
         CHECK((rc = MEM_OP(XENMEM_remove_from_physmap, &x)) == 0,
               "remove_from_physmap of the acquired frame: %ld", rc);
     }
+    gfn = PIN_GFN;
+    CHECK((rc = MEM_OP(XENMEM_acquire_resource, &a)) == 0, "pin at %lx: %ld",
+          (unsigned long)gfn, rc);
 }
 
 static void clean_up(void)
@@ -458,5 +476,7 @@ void hcfuzz_dom0(void)
     printf("hcfuzz: dom0: free pages %lu before, %lu after\n", (unsigned long)before,
            (unsigned long)after);
     CHECK(after == before, "%ld pages not given back", (long)(before - after));
+    struct xen_remove_from_physmap x = { .domid = DOMID_SELF, .gpfn = PIN_GFN };
+    CHECK((rc = MEM_OP(XENMEM_remove_from_physmap, &x)) == 0, "unpin: %ld", rc);
     reply_to_peer();
 }
