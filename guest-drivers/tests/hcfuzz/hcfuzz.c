@@ -91,13 +91,17 @@ uint64_t ptr_arg(unsigned int len)
 }
 
 /* A count for an array at ptr of elements of elem bytes: within the scratch
- * area when ptr is in it, anything otherwise. */
+ * area when ptr is in it, within page 0 when ptr is null (this kernel maps
+ * page 0, so a null array with a huge count names, and gets its status
+ * words written over, the kernel itself), anything otherwise. */
 static uint64_t count_arg(uint64_t ptr, unsigned int elem)
 {
     uint64_t base = (uint64_t)scratch;
 
     if (ptr >= base && ptr < base + SCRATCH)
         return rnd() % ((base + SCRATCH - ptr) / elem + 1);
+    if (ptr == 0)
+        return rnd() % (PAGE / elem + 1);
     return rnd() % 3 ? rnd() % 8 : rnd() & 0xffffffff;
 }
 
