@@ -7,7 +7,8 @@ vCPU IDs from a fixed seed.  Keel must answer every one with a result or
 one of Xen's error codes, write nothing outside the buffers it was given,
 keep working, and get every page back when the domain ends; the boot
 fixture fails the test on any FAULT, panic or heap complaint of Keel's
-(conftest.py)."""
+(conftest.py).  The last test runs it as dom0 (role=dom0,
+guest-drivers/tests/hcfuzz/dom0.c) against the control hypercalls."""
 
 from keel_system import (BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, expect_pages_back,
                          free_pages_before, guest_kernel)
