@@ -7,7 +7,8 @@ vCPU IDs from a fixed seed.  Keel must answer every one with a result or
 one of Xen's error codes, write nothing outside the buffers it was given,
 keep working, and get every page back when the domain ends; the boot
 fixture fails the test on any FAULT, panic or heap complaint of Keel's
-(conftest.py)."""
+(conftest.py).  The last test runs it as dom0 (role=dom0,
+guest-drivers/tests/hcfuzz/dom0.c) against the control hypercalls."""
 
 from keel_system import (BOOT_TIMEOUT, GUEST_SUCCESS, STEP_TIMEOUT, expect_pages_back,
                          free_pages_before, guest_kernel)
@@ -37,5 +38,33 @@ def test_two_domains_fuzzing_side_by_side(boot):
     q = boot("dom0less", modules=mods, smp=2)
     before = free_pages_before(q)
     q.expect_all([GUEST_SUCCESS.format(1), GUEST_SUCCESS.format(2)], BOOT_TIMEOUT)
+    expect_pages_back(q, before)
+    assert q.wait_exit(STEP_TIMEOUT) == 0
+
+
+def test_dom0_fuzzes_the_control_hypercalls_beside_a_live_domu(boot):
+    """test-hcfuzz as dom0 (guest-drivers/tests/hcfuzz/dom0.c) beside a
+    test-dom0peer domU: domctl, sysctl, memory ops on other domains and
+    grant maps with bad domids (itself, the domU, one it created, one it
+    destroyed, unused and reserved ids), huge counts, overlapping and
+    out-of-range gfns, double unmaps and invented handles.  The domU must
+    live through it and succeed, dom0 must see every free page back after
+    destroying what it created, and Keel must not crash or leak."""
+    mods = [guest_kernel("test-hcfuzz") + ",role=dom0 peer=1",
+            guest_kernel("test-dom0peer") + ",mem=32M -- foreign=0"]
+    q = boot("dom0_mem=64M", modules=mods, smp=2, mem="512M")
+    before = free_pages_before(q)
+    q.expect(r"^\(d0\) hcfuzz: seed 0 \(the default\)", BOOT_TIMEOUT)
+    q.expect(r"^\(d0\) hcfuzz: dom0: mapped d1's refs 8 and 9, second unmap refused",
+             BOOT_TIMEOUT)
+    m = q.expect(r"^\(d0\) hcfuzz: dom0: (\d+) calls, (\d+) succeeded, (\d+) refused",
+                 BOOT_TIMEOUT)
+    assert int(m.group(2)) > 0 and int(m.group(3)) > 0, m.group(0)
+    m = q.expect(r"^\(d0\) hcfuzz: dom0: free pages (\d+) before, (\d+) after", STEP_TIMEOUT)
+    assert m.group(1) == m.group(2), m.group(0)
+    q.expect_all([r"^\(d1\) dom0peer: dom0 replied both ways and unmapped the grants",
+                  GUEST_SUCCESS.format(1)], STEP_TIMEOUT)
+    q.expect(r"^\(d0\) hcfuzz: dom0: d1 has ended", STEP_TIMEOUT)
+    q.expect(GUEST_SUCCESS.format(0), STEP_TIMEOUT)
     expect_pages_back(q, before)
     assert q.wait_exit(STEP_TIMEOUT) == 0

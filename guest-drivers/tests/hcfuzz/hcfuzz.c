@@ -15,7 +15,8 @@
  * map/unmap also with nearly valid batches (fuzz_grant_map).
  *
  * "seed=N" on the kernel's command line changes the sequence (two domains
- * fuzzing side by side use different ones).
+ * fuzzing side by side use different ones).  "role=dom0" runs the control
+ * domain's fuzzing of dom0.c instead.
  *
  * The test checks that every call returns (Keel neither hangs nor crashes),
  * that each result is 0, a positive count or one of Xen's error codes,
@@ -37,24 +38,21 @@
 #include "guest.h"
 #include "guest_opts.h"
 #include "paging.h"
+#include "hcfuzz.h"
 
 const char test_title[] = "hcfuzz";
 
 #define CALLS           20000
-#define PAGE            4096
-#define SCRATCH_PAGES   2
-#define SCRATCH         (SCRATCH_PAGES * PAGE)
 #define GUARD_BYTE      0xa5
-#define MAX_ERRNO       200     /* Xen's codes are far below this */
 #define UNKNOWN_SUBOP   0x7fff
 
 /* A guard page on each side of the scratch area. */
 static uint8_t area[(SCRATCH_PAGES + 2) * PAGE] __attribute__((aligned(PAGE)));
-#define scratch (area + PAGE)
+uint8_t *const scratch = area + PAGE;
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
-static uint64_t rnd(void)
+uint64_t rnd(void)
 {
     rng_state ^= rng_state << 13;
     rng_state ^= rng_state >> 7;
@@ -62,12 +60,12 @@ static uint64_t rnd(void)
     return rng_state;
 }
 
-static uint64_t pick(const uint64_t *choices, unsigned int n)
+uint64_t pick(const uint64_t *choices, unsigned int n)
 {
     return choices[rnd() % n];
 }
 
-static void refill_scratch(void)
+void refill_scratch(void)
 {
     for (unsigned int i = 0; i < SCRATCH; i += 8) {
         uint64_t v = rnd();
@@ -80,7 +78,7 @@ static void refill_scratch(void)
 
 /* A pointer argument whose target the hypervisor may write up to 'len'
  * bytes to: inside the scratch area, or somewhere no access can succeed. */
-static uint64_t ptr_arg(unsigned int len)
+uint64_t ptr_arg(unsigned int len)
 {
     switch (rnd() % 8) {
     case 0: return 0;
@@ -93,10 +91,9 @@ static uint64_t ptr_arg(unsigned int len)
 }
 
 /* A count for an array at ptr of elements of elem bytes: within the scratch
- * area when ptr is in it, within page 0 for a null pointer (page 0 is mapped
- * in this guest: a batch of any size there would run on into the kernel,
- * as it would on Xen, which has no limit on batches either), anything
- * otherwise (the pointer faults). */
+ * area when ptr is in it, within page 0 when ptr is null (this kernel maps
+ * page 0, so a null array with a huge count names, and gets its status
+ * words written over, the kernel itself), anything otherwise. */
 static uint64_t count_arg(uint64_t ptr, unsigned int elem)
 {
     uint64_t base = (uint64_t)scratch;
@@ -413,8 +410,10 @@ static void seed_from_cmdline(void)
     char buf[24];
     uint64_t seed = 0;
 
-    if (!guest_opt_value("seed", buf, sizeof(buf)))
+    if (!guest_opt_value("seed", buf, sizeof(buf))) {
+        printf("hcfuzz: seed 0 (the default)\n");
         return;
+    }
     for (const char *c = buf; *c >= '0' && *c <= '9'; c++)
         seed = seed * 10 + (uint64_t)(*c - '0');
     rng_state ^= seed * 0xbf58476d1ce4e5b9ull;
@@ -428,6 +427,10 @@ void test_main(void)
     unsigned int calls[ARRAY_SIZE(fuzzers)] = { 0 }, ok = 0, errors = 0;
 
     seed_from_cmdline();
+    if (guest_opt_is("role", "dom0")) {
+        hcfuzz_dom0();
+        return;
+    }
     check_non_canonical();
     memset(area, GUARD_BYTE, sizeof(area));
     for (unsigned int i = 0; i < CALLS; i++) {
