@@ -4,8 +4,9 @@
  * in Keel-owned frames the guest maps with XENMEM_add_to_physmap, and
  * HYPERVISOR_grant_table_op: query_size, setup_table, set_version (1 only;
  * 2 is -ENOSYS as on a Xen whose max version is 1), get_version, copy,
- * map_grant_ref, unmap_grant_ref and unmap_and_replace.  transfer,
- * get_status_frames, swap_grant_ref and cache_flush return -ENOSYS
+ * map_grant_ref, unmap_grant_ref, unmap_and_replace, swap_grant_ref,
+ * cache_flush and transfer (refused as Xen refuses a translated guest).
+ * get_status_frames (v2) and dump_table (not in Xen 4.17) return -ENOSYS
  * (docs/abi-coverage.md).  Status codes follow Xen 4.17 for the same input.
  *
  * Grant entries are guest memory: a hostile guest may change them at any
@@ -24,9 +25,10 @@
  * (the p2m flush hook flushes TLBs before it returns), then drops the
  * reference (domain_page_put) and the pin.
  *
- * Batches (copy, map, unmap) of any size: after GNTTAB_OPS_PER_CALL ops, or
- * sooner when a softirq is pending, the hypercall continues itself with
- * the handle advanced past the ops done (keel/hypercall.h).
+ * Batches (copy, map, unmap, swap, transfer, cache_flush) of any size:
+ * after GNTTAB_OPS_PER_CALL ops, or sooner when a softirq is pending, the
+ * hypercall continues itself with the handle advanced past the ops done
+ * (keel/hypercall.h).
  *
  * Lifetime.  gnttab_global_lock guards the lookup of another domain's table
  * (domain_get) against its teardown: an operation takes a reference on
@@ -865,6 +867,203 @@ static long op_unmap_and_replace(struct vcpu *v, uint64_t uop, uint32_t count, u
     return 0;
 }
 
+/* ---- GNTTABOP_swap_grant_ref ------------------------------------------------- */
+
+/* Swap two entries of the caller's own table; Xen's checks and codes: each
+ * ref in range, then (unless the same) neither pinned by a copy or map. */
+static int16_t swap_one(struct grant_table *gt, grant_ref_t a, grant_ref_t b)
+{
+    int16_t rc = GNTST_okay;
+
+    spin_lock(&gt->lock);
+    if (a >= nr_entries(gt) || b >= nr_entries(gt)) {
+        pr_info("(d%u) grant swap: bad ref %#x or %#x\n", gt->d->domid, a, b);
+        rc = GNTST_bad_gntref;
+    } else if (a != b) {
+        const struct active_entry *aa = active_entry(gt, a), *ab = active_entry(gt, b);
+
+        if (aa->readers || aa->writers || ab->readers || ab->writers) {
+            rc = GNTST_eagain;
+        } else {
+            uint64_t *ea = (uint64_t *)shared_entry(gt, a), *eb = (uint64_t *)shared_entry(gt, b);
+            uint64_t va = __atomic_load_n(ea, __ATOMIC_ACQUIRE);
+
+            __atomic_store_n(ea, __atomic_load_n(eb, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
+            __atomic_store_n(eb, va, __ATOMIC_RELEASE);
+        }
+    }
+    spin_unlock(&gt->lock);
+    return rc;
+}
+
+static long op_swap(struct vcpu *v, uint64_t uop, uint32_t count, uint32_t *done)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t at = uop + (uint64_t)i * sizeof(struct gnttab_swap_grant_ref);
+        struct gnttab_swap_grant_ref op;
+
+        if (batch_preempt(i)) {
+            *done = i;
+            return -ERESTART;
+        }
+        if (copy_from_guest(v, &op, at, sizeof(op)) < 0)
+            return -EFAULT;
+        op.status = swap_one(v->domain->grant_table, op.ref_a, op.ref_b);
+        if (copy_to_guest(v, at + offsetof(struct gnttab_swap_grant_ref, status), &op.status,
+                          sizeof(op.status)) < 0)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* ---- GNTTABOP_transfer ---------------------------------------------------------- */
+
+/* Xen 4.17 cannot steal a page from a translated domain (steal_page is
+ * -EOPNOTSUPP for it), and every Keel guest is translated: a gfn that is
+ * RAM or a frame of MMIO is GNTST_general_error, anything else (nothing
+ * mapped, a grant or foreign mapping) GNTST_bad_page.  Nothing changes. */
+static int16_t transfer_one(struct vcpu *v, xen_pfn_t gfn)
+{
+    struct domain *d = v->domain;
+    enum p2m_type t;
+    mfn_t mfn;
+    int16_t rc = GNTST_bad_page;
+
+    spin_lock(&d->mem_lock);
+    if (gfn < GFN_LIMIT && p2m_get_entry(&d->p2m, gfn, &mfn, &t, NULL) == 0 &&
+        (t == p2m_ram_rw || t == p2m_ram_ro || t == p2m_mmio_direct) && pfn_to_page(mfn))
+        rc = GNTST_general_error;
+    spin_unlock(&d->mem_lock);
+    if (rc == GNTST_general_error)
+        pr_info("(d%u) grant transfer: not for a translated guest\n", d->domid);
+    return rc;
+}
+
+static long op_transfer(struct vcpu *v, uint64_t uop, uint32_t count, uint32_t *done)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t at = uop + (uint64_t)i * sizeof(struct gnttab_transfer);
+        struct gnttab_transfer op;
+
+        if (batch_preempt(i)) {
+            *done = i;
+            return -ERESTART;
+        }
+        if (copy_from_guest(v, &op, at, sizeof(op)) < 0)
+            return -EFAULT;
+        op.status = transfer_one(v, op.mfn);
+        if (copy_to_guest(v, at + offsetof(struct gnttab_transfer, status), &op.status,
+                          sizeof(op.status)) < 0)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* ---- GNTTABOP_cache_flush -------------------------------------------------------- */
+
+#define CFLUSH_SCAN         (GNTTAB_CMD_MASK + 1)   /* refs looked at per step */
+
+/* Does ld hold a pin (copy or map) on an entry of gt whose frame is mfn?
+ * Scans CFLUSH_SCAN refs from *cur_ref: 0 found, 1 not yet (*cur_ref
+ * advanced: call again), -EINVAL not in the table.  gt->d->mem_lock and
+ * gt->lock held. */
+static int grant_map_exists(struct grant_table *gt, domid_t ld, mfn_t mfn, uint32_t *cur_ref)
+{
+    uint64_t end = (uint64_t)*cur_ref + CFLUSH_SCAN;
+    uint32_t ref;
+
+    if (end > nr_entries(gt))
+        end = nr_entries(gt);
+    for (ref = *cur_ref; ref < end; ref++) {
+        const struct active_entry *act = active_entry(gt, ref);
+        mfn_t m;
+
+        if ((act->readers || act->writers) && act->domid == ld &&
+            p2m_get_entry(&gt->d->p2m, act->gfn, &m, NULL, NULL) == 0 && m == mfn)
+            return 0;
+    }
+    if (ref < nr_entries(gt)) {
+        *cur_ref = ref;
+        return 1;
+    }
+    return -EINVAL;
+}
+
+/* One op, Xen 4.17's checks and codes: 0 done, 1 part of the search done
+ * (*cur_ref says where it goes on), or -E.  The frame is named by machine
+ * address (a map's dev_bus_addr) and must be the caller's own RAM or
+ * another domain's that the caller has pinned.  On x86 a clean (with or
+ * without invalidate) writes the lines back; invalidate alone is
+ * -EOPNOTSUPP, as Xen's.  Keel's own frames (grant table, shared_info)
+ * are no domain's: -EPERM. */
+static int cflush_one(struct vcpu *v, const struct gnttab_cache_flush *op, uint32_t *cur_ref)
+{
+    mfn_t mfn = op->a.dev_bus_addr >> PAGE_SHIFT;
+    const struct page_info *pg = pfn_to_page(mfn);
+    struct domain *od;
+    int rc = 0;
+
+    if (op->offset >= PAGE_SIZE || op->length > PAGE_SIZE ||
+        (uint32_t)op->offset + op->length > PAGE_SIZE ||
+        (op->op & ~(GNTTAB_CACHE_INVAL | GNTTAB_CACHE_CLEAN)))
+        return -EINVAL;             /* GNTTAB_CACHE_SOURCE_GREF too, as Xen */
+    if (!op->length || !op->op)
+        return *cur_ref ? -EILSEQ : 0;
+    if (!pg)
+        return -EINVAL;                 /* not a frame of RAM */
+    if (!(pg->flags & PGF_ALLOCATED) || !(od = domain_get(pg->owner)))
+        return -EPERM;
+    spin_lock(&od->mem_lock);
+    if (!od->grant_table || pg->owner != od->domid || !(pg->flags & PGF_ALLOCATED)) {
+        rc = -EPERM;
+    } else if (od != v->domain) {
+        spin_lock(&od->grant_table->lock);
+        rc = grant_map_exists(od->grant_table, v->domain->domid, mfn, cur_ref);
+        spin_unlock(&od->grant_table->lock);
+    }
+    if (rc == 0 && op->op == GNTTAB_CACHE_INVAL)
+        rc = -EOPNOTSUPP;
+    else if (rc == 0)
+        cache_flush_range((const uint8_t *)pfn_to_virt(mfn) + op->offset, op->length);
+    spin_unlock(&od->mem_lock);
+    domain_put(od);
+    return rc;
+}
+
+/* As Xen: the position of a search cut short rides in the command's upper
+ * bits; the batch continues with the handle advanced past the ops done. */
+static long op_cache_flush(struct vcpu *v, const uint64_t args[5], uint32_t cur_ref)
+{
+    uint32_t count = (uint32_t)args[2], i;
+    long rc = 0;
+
+    for (i = 0; i < count && rc == 0; i++) {
+        uint64_t at = args[1] + (uint64_t)i * sizeof(struct gnttab_cache_flush);
+        struct gnttab_cache_flush op;
+        int r;
+
+        if (batch_preempt(i))
+            break;
+        if (copy_from_guest(v, &op, at, sizeof(op)) < 0)
+            return -EFAULT;
+        while ((r = cflush_one(v, &op, &cur_ref)) == 1 && !hypercall_preempt_check())
+            ;
+        if (r < 0)
+            return r;
+        if (r == 1)
+            break;              /* cur_ref says where op i goes on */
+        cur_ref = 0;
+    }
+    if (i == count)
+        return 0;
+    {
+        uint64_t next[5] = { GNTTABOP_cache_flush | cur_ref,
+                             args[1] + (uint64_t)i * sizeof(struct gnttab_cache_flush),
+                             count - i, args[3], args[4] };
+        return hypercall_create_continuation(v, next);
+    }
+}
+
 /* ---- Table size and version -------------------------------------------------- */
 
 /* The table a query names, with a reference, and the GNTST_ code: another
@@ -990,18 +1189,27 @@ static long run_batch(struct vcpu *v, const uint64_t args[5], batch_fn_t fn, uin
     return rc == -ERESTART ? hypercall_create_continuation(v, next) : rc;
 }
 
-/* transfer, get_status_frames, swap_grant_ref, cache_flush: -ENOSYS. */
+/* get_status_frames (v2) and dump_table (which Xen 4.17 does not have
+ * either): -ENOSYS.  Only cache_flush carries state in the command's
+ * upper bits. */
 long do_grant_table_op(struct vcpu *v, const uint64_t args[5])
 {
-    uint32_t cmd = (uint32_t)args[0];
+    uint32_t cmd = (uint32_t)args[0] & GNTTAB_CMD_MASK;
+    uint32_t opaque = (uint32_t)args[0] & ~GNTTAB_CMD_MASK;
     uint64_t uop = args[1];
     uint32_t count = (uint32_t)args[2];
 
-    if ((int32_t)count < 0 || (cmd & ~GNTTAB_CMD_MASK))
+    if ((int32_t)count < 0 || (opaque && cmd != GNTTABOP_cache_flush))
         return -EINVAL;
     if (!v->domain->grant_table)
         return -ENOSYS;
     switch (cmd) {
+    case GNTTABOP_swap_grant_ref:
+        return run_batch(v, args, op_swap, sizeof(struct gnttab_swap_grant_ref));
+    case GNTTABOP_transfer:
+        return run_batch(v, args, op_transfer, sizeof(struct gnttab_transfer));
+    case GNTTABOP_cache_flush:
+        return op_cache_flush(v, args, opaque);
     case GNTTABOP_map_grant_ref:
         return run_batch(v, args, op_map, sizeof(struct gnttab_map_grant_ref));
     case GNTTABOP_unmap_grant_ref:

@@ -4,7 +4,7 @@
  * HYPERVISOR_grant_table_op as a guest sees it -- query_size, setup_table,
  * set_version, get_version, copy with every GNTCOPY flag combination,
  * map_grant_ref/unmap_grant_ref/unmap_and_replace (maptrack, pins, page
- * references, GTF_reading/writing), batches continued through
+ * references, GTF_reading/writing), swap_grant_ref, transfer, cache_flush, batches continued through
  * hypercall_create_continuation -- and the add_to_physmap hooks and
  * teardown of a domain's table (the mapper's, the granter's).  Expected
  * results are Xen 4.17's for the same input (public/grant_table.h codes):
@@ -508,8 +508,7 @@ TEST(hypercall_rejects_bad_cmd_and_count)
 {
     struct gnttab_query_size q = { .dom = DOMID_SELF };
     static const uint32_t unsupported[] = {
-        GNTTABOP_dump_table, GNTTABOP_transfer, GNTTABOP_get_status_frames,
-        GNTTABOP_swap_grant_ref, GNTTABOP_cache_flush, 13, 0xfff,
+        GNTTABOP_dump_table, GNTTABOP_get_status_frames, 13, 0xfff,
     };
     struct grant_table *gt;
 
@@ -1200,6 +1199,228 @@ TEST(granter_destroyed_while_mapped)
     page_free(granted, 0);              /* what the zombie's end does */
     rmdom(d1);
     CHECK_EQ(mm_fix_free_pages(), free_at_start);
+}
+
+/* ---- swap_grant_ref, transfer, cache_flush ------------------------------------------ */
+
+TEST(swap_grant_ref_swaps_and_refuses)
+{
+    struct gnttab_swap_grant_ref ops[6] = {
+        { .ref_a = 1, .ref_b = 2, .status = 0x55 },
+        { .ref_a = 3, .ref_b = 3, .status = 0x55 },         /* same: a no-op */
+        { .ref_a = 1, .ref_b = ENTRIES, .status = 0x55 },   /* past the table */
+        { .ref_a = 0xffffffffu, .ref_b = 1, .status = 0x55 },
+        { .ref_a = 1, .ref_b = 4, .status = 0x55 },         /* 4 is pinned */
+        { .ref_a = 4, .ref_b = 1, .status = 0x55 },
+    };
+    uint32_t h;
+
+    setup();
+    grant(d1, 1, 2, RAM_GFN + 1, GTF_permit_access);
+    grant(d1, 2, 3, RAM_GFN + 2, GTF_permit_access | GTF_readonly);
+    grant(d1, 3, 2, RAM_GFN + 3, GTF_permit_access);
+    grant(d1, 4, 2, RAM_GFN + 4, GTF_permit_access);
+    CHECK_EQ(map1(d2, 1, 4, MAP_GFN, GNTMAP_host_map | GNTMAP_readonly, &h), GNTST_okay);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_swap_grant_ref, ops, 6), 0);
+    CHECK_EQ(ops[0].status, GNTST_okay);
+    CHECK_EQ(entry(d1, 1)->domid, 3);
+    CHECK_EQ(entry(d1, 1)->frame, RAM_GFN + 2);
+    CHECK_EQ(entry(d1, 1)->flags, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(entry(d1, 2)->domid, 2);
+    CHECK_EQ(entry(d1, 2)->frame, RAM_GFN + 1);
+    CHECK_EQ(entry(d1, 2)->flags, GTF_permit_access);
+    CHECK_EQ(ops[1].status, GNTST_okay);
+    CHECK_EQ(entry(d1, 3)->frame, RAM_GFN + 3);
+    CHECK_EQ(ops[2].status, GNTST_bad_gntref);
+    CHECK_EQ(ops[3].status, GNTST_bad_gntref);
+    CHECK_EQ(ops[4].status, GNTST_eagain);
+    CHECK_EQ(ops[5].status, GNTST_eagain);
+    CHECK_EQ(entry(d1, 4)->frame, RAM_GFN + 4);         /* untouched */
+    CHECK_EQ(entry(d1, 4)->flags, GTF_permit_access | GTF_reading);
+    /* Unmapped, it swaps. */
+    CHECK_EQ(unmap1(d2, MAP_GFN, h), GNTST_okay);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_swap_grant_ref, &ops[5], 1), 0);
+    CHECK_EQ(ops[5].status, GNTST_okay);
+    CHECK_EQ(entry(d1, 4)->domid, 3);
+    CHECK_EQ(entry(d1, 1)->frame, RAM_GFN + 4);
+    /* The call: unreadable op -EFAULT, unwritable status -EFAULT. */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_swap_grant_ref, NULL, 1), -EFAULT);
+    mm_fix_readonly(ops, sizeof(ops));
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_swap_grant_ref, ops, 1), -EFAULT);
+    mm_fix_readonly(NULL, 0);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_swap_grant_ref, NULL, 0), 0);
+    teardown();
+}
+
+TEST(swap_grant_ref_batch_continues)
+{
+    uint32_t n = 600, restarts;
+    struct gnttab_swap_grant_ref *many = calloc(n, sizeof(*many));
+
+    setup();
+    grant(d1, 1, 2, RAM_GFN + 1, GTF_permit_access);
+    for (uint32_t i = 0; i < n; i++)
+        many[i] = (struct gnttab_swap_grant_ref){ .ref_a = 1, .ref_b = 2, .status = 0x55 };
+    CHECK_EQ(gnttab_op_all(d1, GNTTABOP_swap_grant_ref, many, n, &restarts), 0);
+    CHECK_EQ(restarts, 2);                  /* 256 ops a call */
+    for (uint32_t i = 0; i < n; i++)
+        CHECK_EQ(many[i].status, GNTST_okay);
+    CHECK_EQ(entry(d1, 1)->frame, RAM_GFN + 1);   /* an even number of swaps */
+    CHECK_EQ(entry(d1, 2)->flags, 0);
+    free(many);
+    teardown();
+}
+
+TEST(transfer_refused_for_translated_guest)
+{
+    struct gnttab_transfer ops[4] = {
+        { .mfn = RAM_GFN, .domid = 2, .ref = 1, .status = 0x55 },      /* RAM */
+        { .mfn = HOLE_GFN, .domid = 2, .ref = 1, .status = 0x55 },     /* nothing */
+        { .mfn = MAP_GFN, .domid = 2, .ref = 1, .status = 0x55 },      /* a grant map */
+        { .mfn = ~0ULL, .domid = 2, .ref = 1, .status = 0x55 },
+    };
+    uint32_t h;
+    mfn_t before;
+
+    setup();
+    before = ram_mfn(d1, 0);
+    grant(d2, 1, 1, RAM_GFN + 1, GTF_permit_access);
+    CHECK_EQ(map1(d1, 2, 1, MAP_GFN, GNTMAP_host_map, &h), GNTST_okay);
+    grant(d2, 2, 1, 0, GTF_accept_transfer);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_transfer, ops, 4), 0);
+    CHECK_EQ(ops[0].status, GNTST_general_error);
+    CHECK_EQ(ops[1].status, GNTST_bad_page);
+    CHECK_EQ(ops[2].status, GNTST_bad_page);
+    CHECK_EQ(ops[3].status, GNTST_bad_page);
+    CHECK_EQ(ram_mfn(d1, 0), before);                   /* nothing moved */
+    CHECK_EQ(pfn_to_page(before)->owner, 1);
+    CHECK_EQ(entry(d2, 2)->flags, GTF_accept_transfer);
+    CHECK_EQ(unmap1(d1, MAP_GFN, h), GNTST_okay);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_transfer, NULL, 1), -EFAULT);
+    mm_fix_readonly(ops, sizeof(ops));
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_transfer, ops, 1), -EFAULT);
+    mm_fix_readonly(NULL, 0);
+    teardown();
+}
+
+static struct gnttab_cache_flush mkflush(mfn_t mfn, uint16_t off, uint16_t len, uint32_t op)
+{
+    return (struct gnttab_cache_flush){ .a.dev_bus_addr = mfn << PAGE_SHIFT, .offset = off,
+                                        .length = len, .op = op };
+}
+
+static long flush1(struct domain *d, mfn_t mfn, uint16_t off, uint16_t len, uint32_t op)
+{
+    struct gnttab_cache_flush f = mkflush(mfn, off, len, op);
+
+    return gnttab_op(d, GNTTABOP_cache_flush, &f, 1);
+}
+
+TEST(cache_flush_checks)
+{
+    mfn_t own, other, gframe;
+    gfn_t old;
+    uint32_t h;
+
+    setup();
+    own = ram_mfn(d1, 0);
+    other = ram_mfn(d2, 3);
+    /* Own RAM: clean, clean+invalidate; invalidate alone -EOPNOTSUPP (x86). */
+    CHECK_EQ(flush1(d1, own, 0, PAGE_SIZE, GNTTAB_CACHE_CLEAN), 0);
+    CHECK_EQ(flush1(d1, own, 100, 200, GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_INVAL), 0);
+    CHECK_EQ(flush1(d1, own, 0, 64, GNTTAB_CACHE_INVAL), -EOPNOTSUPP);
+    /* Argument checks, before the frame is looked at. */
+    CHECK_EQ(flush1(d1, own, PAGE_SIZE, 0, GNTTAB_CACHE_CLEAN), -EINVAL);
+    CHECK_EQ(flush1(d1, own, 0, PAGE_SIZE + 1, GNTTAB_CACHE_CLEAN), -EINVAL);
+    CHECK_EQ(flush1(d1, own, 1, PAGE_SIZE, GNTTAB_CACHE_CLEAN), -EINVAL);
+    CHECK_EQ(flush1(d1, own, 0, 8, 4), -EINVAL);
+    CHECK_EQ(flush1(d1, own, 0, 8, GNTTAB_CACHE_SOURCE_GREF | GNTTAB_CACHE_CLEAN), -EINVAL);
+    /* Nothing to do: 0 whatever the frame. */
+    CHECK_EQ(flush1(d1, ~0ULL >> PAGE_SHIFT, 0, 0, GNTTAB_CACHE_CLEAN), 0);
+    CHECK_EQ(flush1(d1, own, 0, 8, 0), 0);
+    /* Not a frame: -EINVAL; a free frame, Keel's own: -EPERM. */
+    CHECK_EQ(flush1(d1, ~0ULL >> PAGE_SHIFT, 0, 8, GNTTAB_CACHE_CLEAN), -EINVAL);
+    {
+        pfn_t f = page_alloc(0);
+        page_free(f, 0);
+        CHECK_EQ(flush1(d1, f, 0, 8, GNTTAB_CACHE_CLEAN), -EPERM);
+    }
+    CHECK_EQ(gnttab_physmap_frame(d1, 0, &gframe, &old), 0);
+    CHECK_EQ(flush1(d1, gframe, 0, 8, GNTTAB_CACHE_CLEAN), -EPERM);
+    /* Another domain's frame: only while the caller has it pinned. */
+    CHECK_EQ(flush1(d1, other, 0, 8, GNTTAB_CACHE_CLEAN), -EINVAL);
+    grant(d2, 700, 1, RAM_GFN + 3, GTF_permit_access);     /* in frame 1 */
+    CHECK_EQ(map1(d1, 2, 700, MAP_GFN, GNTMAP_host_map, &h), GNTST_okay);
+    CHECK_EQ(flush1(d1, other, 0, 8, GNTTAB_CACHE_CLEAN), 0);
+    CHECK_EQ(flush1(d1, ram_mfn(d2, 2), 0, 8, GNTTAB_CACHE_CLEAN), -EINVAL);
+    {
+        struct domain *d3 = mkdom(3, false);
+        CHECK_EQ(flush1(d3, other, 0, 8, GNTTAB_CACHE_CLEAN), -EINVAL);  /* not its pin */
+        rmdom(d3);
+    }
+    CHECK_EQ(unmap1(d1, MAP_GFN, h), GNTST_okay);
+    CHECK_EQ(flush1(d1, other, 0, 8, GNTTAB_CACHE_CLEAN), -EINVAL);
+    /* The call. */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_cache_flush, NULL, 1), -EFAULT);
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_cache_flush, NULL, 0), 0);
+    CHECK_EQ(domain_refs, 0);
+    teardown();
+}
+
+/* The search of a big table is cut into steps of 4096 refs; a pending
+ * softirq continues the hypercall with the position in the command's
+ * upper bits, as Xen; those bits belong to cache_flush only. */
+TEST(cache_flush_search_continues)
+{
+    struct gnttab_cache_flush f[2];
+    struct vcpu *v;
+    uint32_t h;
+    mfn_t other;
+    long rc;
+
+    setup();
+    v = d1->vcpus[0];
+    other = ram_mfn(d2, 5);
+    grant(d2, 3 * 4096 + 7, 1, RAM_GFN + 5, GTF_permit_access);   /* the table grows */
+    CHECK_EQ(map1(d1, 2, 3 * 4096 + 7, MAP_GFN, GNTMAP_host_map, &h), GNTST_okay);
+    f[0] = mkflush(ram_mfn(d1, 1), 0, 8, GNTTAB_CACHE_CLEAN);
+    f[1] = mkflush(other, 8, 8, GNTTAB_CACHE_CLEAN);
+    preempt_now = true;
+    v->hcall_preempted = false;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_cache_flush, f, 2), -ERESTART);
+    CHECK_EQ(v->hcall_args[0], GNTTABOP_cache_flush);       /* op 0 done */
+    CHECK_EQ(v->hcall_args[1], (uint64_t)(uintptr_t)&f[1]);
+    CHECK_EQ(v->hcall_args[2], 1);
+    for (uint32_t step = 1; step <= 4; step++) {     /* refs 0-4095, ..., found in 12288- */
+        v->hcall_preempted = false;
+        rc = do_grant_table_op(v, v->hcall_args);
+        CHECK_EQ(rc, step < 4 ? -ERESTART : 0);
+        if (step < 4) {
+            CHECK_EQ(v->hcall_args[0], GNTTABOP_cache_flush | (step * 4096));
+            CHECK_EQ(v->hcall_args[1], (uint64_t)(uintptr_t)&f[1]);
+            CHECK_EQ(v->hcall_args[2], 1);
+        }
+    }
+    /* The same search unpreempted: one call. */
+    preempt_now = false;
+    v->hcall_preempted = false;
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_cache_flush, f, 2), 0);
+    CHECK(!v->hcall_preempted);
+    /* A position with a no-op: -EILSEQ; past the table: -EINVAL. */
+    {
+        uint64_t args[5] = { GNTTABOP_cache_flush | 4096, (uint64_t)(uintptr_t)f, 1, 0, 0 };
+        f[0] = mkflush(other, 0, 0, GNTTAB_CACHE_CLEAN);
+        CHECK_EQ(do_grant_table_op(v, args), -EILSEQ);
+        f[0] = mkflush(other, 0, 8, GNTTAB_CACHE_CLEAN);
+        args[0] = GNTTABOP_cache_flush | 0xfffff000u;
+        CHECK_EQ(do_grant_table_op(v, args), -EINVAL);
+        args[0] = GNTTABOP_cache_flush | 0x7000u;               /* 28672 > 16384 refs */
+        CHECK_EQ(do_grant_table_op(v, args), -EINVAL);
+    }
+    /* Upper bits on any other op: -EINVAL. */
+    CHECK_EQ(gnttab_op(d1, GNTTABOP_swap_grant_ref | 0x1000u, f, 1), -EINVAL);
+    CHECK_EQ(unmap1(d1, MAP_GFN, h), GNTST_okay);
+    teardown();
 }
 
 /* ---- add_to_physmap hooks and teardown ----------------------------------------- */

@@ -79,6 +79,17 @@ static inline void cpu_relax(void)
     __asm__ volatile("pause" ::: "memory");
 }
 
+/* Write back and invalidate the cache lines holding [p, p + len): clflush
+ * each 64-byte line, then order the flushes before what follows. */
+static inline void cache_flush_range(const void *p, uint32_t len)
+{
+    uintptr_t a = (uintptr_t)p & ~(uintptr_t)63, end = (uintptr_t)p + len;
+
+    for (; a < end; a += 64)
+        __asm__ volatile("clflush %0" :: "m"(*(const volatile uint8_t *)a));
+    __asm__ volatile("mfence" ::: "memory");
+}
+
 static inline void local_irq_disable(void)
 {
     __asm__ volatile("cli" ::: "memory");
