@@ -84,6 +84,8 @@ static struct {
     uint8_t vpit_val;
     bool pending_events;
     bool lapic_page;                /* hvm_vlapic_mmio claims the address */
+    int p2m_rc;                     /* p2m_get_entry: its result and type */
+    enum p2m_type p2m_type;
     uint64_t mmio_gpa;
     uint32_t xsetbv_calls, xcr_index;
     uint64_t xcr_val;
@@ -157,6 +159,19 @@ bool hvm_vcpu_has_pending_events(struct vcpu *v)
 {
     (void)v;
     return fx.pending_events;
+}
+
+int p2m_get_entry(struct p2m *p2m, gfn_t gfn, mfn_t *mfn, enum p2m_type *type,
+                  unsigned int *order)
+{
+    (void)p2m; (void)gfn;
+    if (mfn)
+        *mfn = fx.p2m_rc ? MFN_INVALID : 0x1234;
+    if (type)
+        *type = fx.p2m_rc ? p2m_invalid : fx.p2m_type;
+    if (order)
+        *order = 0;
+    return fx.p2m_rc;
 }
 
 bool hvm_vlapic_mmio(struct vcpu *v, uint64_t gpa)
@@ -642,10 +657,35 @@ TEST(npf_on_the_lapic_page_or_a_crash)
     CHECK_EQ(fx.mmio_gpa, 0xfee00300);
     CHECK_EQ(fx.crashes, 0);
     fx.lapic_page = false;
+    fx.p2m_rc = -ENOENT;
     exit_with(SVM_EXIT_NPF, 0x4, 0x123456000ULL);
     CHECK_EQ(fx.crashes, 1);
     CHECK(ktest_log_contains("unbacked guest-physical address 123456000"));
     CHECK_EQ(vmcb.save.rip, RIP0);
+}
+
+TEST(npf_write_to_a_read_only_mapping_is_a_gp)
+{
+    setup();
+    fx.p2m_type = p2m_grant_map_ro;
+    exit_with(SVM_EXIT_NPF, 0x7, 0x5000123);        /* present, write, user */
+    CHECK_EQ(fx.crashes, 0);
+    CHECK_EQ(fx.injections, 1);
+    CHECK_EQ(fx.inj_vector, 13);
+    CHECK(fx.inj_has_error);
+    CHECK_EQ(fx.inj_error, 0);
+    CHECK_EQ(vmcb.save.rip, RIP0);                  /* the write is not done */
+    CHECK(ktest_log_contains("write to read-only guest-physical address 5000123"));
+    fx.p2m_type = p2m_ram_ro;
+    exit_with(SVM_EXIT_NPF, 0x7, 0x6000000);
+    CHECK_EQ(fx.injections, 2);
+    /* A read of it, or a write to anything else the p2m maps, is still fatal. */
+    exit_with(SVM_EXIT_NPF, 0x5, 0x6000000);
+    CHECK_EQ(fx.crashes, 1);
+    fx.p2m_type = p2m_ram_rw;
+    exit_with(SVM_EXIT_NPF, 0x7, 0x6000000);
+    CHECK_EQ(fx.crashes, 2);
+    CHECK_EQ(fx.injections, 2);
 }
 
 TEST(triple_fault_crashes_with_a_dump)

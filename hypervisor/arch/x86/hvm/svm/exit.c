@@ -18,6 +18,7 @@
 #include <keel/hypercall.h>
 #include <keel/keyhandler.h>
 #include <keel/lib.h>
+#include <keel/p2m.h>
 #include <keel/timer.h>
 #include <public/sched.h>
 
@@ -189,11 +190,30 @@ static void handle_ud(struct vcpu *v)
     svm_inject_ud(v);
 }
 
+#define NPF_WRITE   (1ULL << 1)     /* exitinfo1: the access was a write */
+
+/* A write to a frame the guest may only read (a read-only grant mapping,
+ * read-only RAM): #GP to the guest, as Xen does, not a crash. */
+static bool npf_write_to_read_only(struct vcpu *v, uint64_t gpa, uint64_t code)
+{
+    enum p2m_type t;
+
+    if (!(code & NPF_WRITE) ||
+        p2m_get_entry(&v->domain->p2m, gpa >> PAGE_SHIFT, NULL, &t, NULL) < 0 ||
+        (t != p2m_grant_map_ro && t != p2m_ram_ro))
+        return false;
+    pr_warn("(d%u) write to read-only guest-physical address %lx at RIP %lx: #GP\n",
+            v->domain->domid, gpa, v->hvm.vmcb->save.rip);
+    svm_inject_gp(v);
+    return true;
+}
+
 static void handle_npf(struct vcpu *v)
 {
     const struct vmcb *vmcb = v->hvm.vmcb;
 
-    if (hvm_vlapic_mmio(v, vmcb->ctl.exitinfo2))
+    if (hvm_vlapic_mmio(v, vmcb->ctl.exitinfo2) ||
+        npf_write_to_read_only(v, vmcb->ctl.exitinfo2, vmcb->ctl.exitinfo1))
         return;
     domain_crash(v->domain, "access to unbacked guest-physical address %lx "
                  "(fault code %lx) at RIP %lx", vmcb->ctl.exitinfo2, vmcb->ctl.exitinfo1,
